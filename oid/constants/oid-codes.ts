@@ -1,0 +1,65 @@
+// Values extracted from the mingw-w64 headers (ntddndis.h) with the
+// cross-compiler's preprocessor; `npm run test:conformance` re-checks every one of them.
+// Values are unsigned 32-bit numbers, written as in the headers.
+
+// OID_TAPI_*: the TAPI request OIDs NDISTAPI sends to a WAN miniport.
+export const OID_TAPI_ACCEPT = 0x07030101;
+export const OID_TAPI_ANSWER = 0x07030102;
+export const OID_TAPI_CLOSE = 0x07030103;
+export const OID_TAPI_CLOSE_CALL = 0x07030104;
+export const OID_TAPI_CONDITIONAL_MEDIA_DETECTION = 0x07030105;
+export const OID_TAPI_CONFIG_DIALOG = 0x07030106;
+export const OID_TAPI_DEV_SPECIFIC = 0x07030107;
+export const OID_TAPI_DIAL = 0x07030108;
+export const OID_TAPI_DROP = 0x07030109;
+export const OID_TAPI_GET_ADDRESS_CAPS = 0x0703010a;
+export const OID_TAPI_GET_ADDRESS_ID = 0x0703010b;
+export const OID_TAPI_GET_ADDRESS_STATUS = 0x0703010c;
+export const OID_TAPI_GET_CALL_ADDRESS_ID = 0x0703010d;
+export const OID_TAPI_GET_CALL_INFO = 0x0703010e;
+export const OID_TAPI_GET_CALL_STATUS = 0x0703010f;
+export const OID_TAPI_GET_DEV_CAPS = 0x07030110;
+export const OID_TAPI_GET_DEV_CONFIG = 0x07030111;
+export const OID_TAPI_GET_EXTENSION_ID = 0x07030112;
+export const OID_TAPI_GET_ID = 0x07030113;
+export const OID_TAPI_GET_LINE_DEV_STATUS = 0x07030114;
+export const OID_TAPI_MAKE_CALL = 0x07030115;
+export const OID_TAPI_NEGOTIATE_EXT_VERSION = 0x07030116;
+export const OID_TAPI_OPEN = 0x07030117;
+export const OID_TAPI_PROVIDER_INITIALIZE = 0x07030118;
+export const OID_TAPI_PROVIDER_SHUTDOWN = 0x07030119;
+export const OID_TAPI_SECURE_CALL = 0x0703011a;
+export const OID_TAPI_SELECT_EXT_VERSION = 0x0703011b;
+export const OID_TAPI_SEND_USER_USER_INFO = 0x0703011c;
+export const OID_TAPI_SET_APP_SPECIFIC = 0x0703011d;
+export const OID_TAPI_SET_CALL_PARAMS = 0x0703011e;
+export const OID_TAPI_SET_DEFAULT_MEDIA_DETECTION = 0x0703011f;
+export const OID_TAPI_SET_DEV_CONFIG = 0x07030120;
+export const OID_TAPI_SET_MEDIA_MODE = 0x07030121;
+export const OID_TAPI_SET_STATUS_MESSAGES = 0x07030122;
+export const OID_TAPI_GATHER_DIGITS = 0x07030123;
+export const OID_TAPI_MONITOR_DIGITS = 0x07030124;
+
+// OID_WAN_*: the NDISWAN OIDs (connectionless WAN and CoNDIS WAN).
+export const OID_WAN_PERMANENT_ADDRESS = 0x04010101;
+export const OID_WAN_CURRENT_ADDRESS = 0x04010102;
+export const OID_WAN_QUALITY_OF_SERVICE = 0x04010103;
+export const OID_WAN_PROTOCOL_TYPE = 0x04010104;
+export const OID_WAN_MEDIUM_SUBTYPE = 0x04010105;
+export const OID_WAN_HEADER_FORMAT = 0x04010106;
+export const OID_WAN_GET_INFO = 0x04010107;
+export const OID_WAN_SET_LINK_INFO = 0x04010108;
+export const OID_WAN_GET_LINK_INFO = 0x04010109;
+export const OID_WAN_LINE_COUNT = 0x0401010a;
+export const OID_WAN_PROTOCOL_CAPS = 0x0401010b;
+export const OID_WAN_CO_GET_INFO = 0x04010180;
+export const OID_WAN_CO_SET_LINK_INFO = 0x04010181;
+export const OID_WAN_CO_GET_LINK_INFO = 0x04010182;
+export const OID_WAN_GET_BRIDGE_INFO = 0x0401020a;
+export const OID_WAN_SET_BRIDGE_INFO = 0x0401020b;
+export const OID_WAN_GET_COMP_INFO = 0x0401020c;
+export const OID_WAN_SET_COMP_INFO = 0x0401020d;
+export const OID_WAN_GET_STATS_INFO = 0x0401020e;
+export const OID_WAN_CO_GET_COMP_INFO = 0x04010280;
+export const OID_WAN_CO_SET_COMP_INFO = 0x04010281;
+export const OID_WAN_CO_GET_STATS_INFO = 0x04010282;
