@@ -1,0 +1,9 @@
+import { codecFigures } from './codec-bench.js';
+
+/*
+ * `npm run bench`: one JSON line per figure, each against a baseline measured in the same
+ * run, so a figure is a ratio that survives a noisy machine.
+ */
+for (const figure of codecFigures()) {
+  console.log(JSON.stringify(figure));
+}

@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import {
+  ABIS,
+  FAMILIES,
+  LAYOUT_VARIANTS,
+  codecFor,
+  isCodecError,
+  isStructName,
+  layoutOf,
+  nameOf,
+  type Abi,
+  type FamilyName,
+  type LayoutVariant,
+} from '../oid/index.js';
+import { EXIT_BAD_INPUT, EXIT_OK } from './exit-codes.js';
+import { HexInputError, parseHex } from './hex-input.js';
+import { layoutText, structureListText } from './layout-view.js';
+import { oidRows, oidTableText } from './oid-table.js';
+import { valueJson } from './value-view.js';
+
+/*
+ * The `wanemu` command: thin, it parses arguments and calls the library.
+ * Exit codes: 0 success, 1 a check failed, 2 bad input or usage.
+ */
+
+
+class UsageError extends Error {}
+
+interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const abiOption = (): Option => new Option('--abi <abi>', 'Windows ABI').choices(ABIS).default('x64');
+const variantOption = (): Option =>
+  new Option('--variant <variant>', 'layout variant where the headers disagree (docs/abi.md)').choices(LAYOUT_VARIANTS).default('wdk');
+
+function structureArg(name: string) {
+  if (!isStructName(name)) throw new UsageError(`unknown structure ${JSON.stringify(name)}; \`wanemu layout\` lists them`);
+  return name;
+}
+
+function parseNumber(text: string): number {
+  const v = /^0x[0-9a-f]+$/i.test(text) ? parseInt(text, 16) : /^-?\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(v) || v < -0x80000000 || v > 0xffffffff) {
+    throw new UsageError(`${JSON.stringify(text)} is not a 32-bit number (decimal or 0x hex)`);
+  }
+  return v;
+}
+
+function program(io: Io): Command {
+  const p = new Command('wanemu')
+    .description('Emulates an NDIS WAN miniport and the Windows telephony stack above it.')
+    .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) })
+    .exitOverride();
+
+  p.command('demo')
+    .description('the main job: for now, the OID_TAPI_* table with structure sizes (the simulated miniport comes next)')
+    .action(() => {
+      io.out('wanemu: the OID_TAPI_* requests NDISTAPI sends a WAN miniport, and their NDIS_TAPI_* buffers (bytes).');
+      io.out(oidTableText());
+    });
+
+  p.command('oids')
+    .description('list the OID_TAPI_* requests: value, query or set, support, structure and its sizes')
+    .option('--json', 'machine-readable output')
+    .action((o: { json?: boolean }) => io.out(o.json ? JSON.stringify(oidRows(), null, 2) : oidTableText()));
+
+  p.command('layout')
+    .argument('[structure]', 'an NDIS_TAPI_*, LINE_* or NDIS_MAC_* structure; all of them when left out')
+    .description('show a structure\'s members with offsets and sizes')
+    .addOption(abiOption())
+    .addOption(variantOption())
+    .option('--json', 'machine-readable output')
+    .action((name: string | undefined, o: { abi: Abi; variant: LayoutVariant; json?: boolean }) => {
+      if (name === undefined) return io.out(structureListText(o.variant));
+      const s = structureArg(name);
+      io.out(o.json ? JSON.stringify(layoutOf(s, o.abi, o.variant), null, 2) : layoutText(s, o.abi, o.variant));
+    });
+
+  p.command('name')
+    .argument('<family>', `a constant family: ${Object.keys(FAMILIES).join(', ')}`)
+    .argument('<value...>', 'values, decimal or 0x hex')
+    .description('name values as the Windows headers do (bit sets as OFFERING|ACCEPTED)')
+    .action((family: string, values: string[]) => {
+      if (!(family in FAMILIES)) throw new UsageError(`unknown family ${JSON.stringify(family)}; one of ${Object.keys(FAMILIES).join(', ')}`);
+      for (const v of values) io.out(nameOf(family as FamilyName, parseNumber(v)));
+    });
+
+  p.command('decode')
+    .argument('<structure>', 'the structure the bytes hold')
+    .argument('<hex...>', 'the bytes, as hex (spaces, commas, colons and 0x prefixes are allowed)')
+    .description('decode a buffer (as a debugger prints it) into the structure\'s members')
+    .addOption(abiOption())
+    .addOption(variantOption())
+    .action((name: string, hex: string[], o: { abi: Abi; variant: LayoutVariant }) => {
+      const s = structureArg(name);
+      const bytes = parseHex(hex.join(' '), 'the hex bytes');
+      const value = codecFor(s, o.abi, o.variant).decode(bytes);
+      if (isCodecError(value)) throw new HexInputError(`${value.structure}.${value.field}: ${value.message}`);
+      io.out(valueJson(value));
+    });
+
+  return p;
+}
+
+/** Runs the command line; returns the exit code instead of exiting, so tests can call it. */
+export async function main(argv: readonly string[], io: Io = { out: (s) => console.log(s), err: (s) => console.error(s) }): Promise<number> {
+  try {
+    // With no command, the main job runs.
+    await program(io).parseAsync(argv.length === 0 ? ['demo'] : [...argv], { from: 'user' });
+    return EXIT_OK;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
+    }
+    if (e instanceof UsageError || e instanceof HexInputError) {
+      io.err(`wanemu: ${e.message}`);
+      return EXIT_BAD_INPUT;
+    }
+    throw e;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && /wanemu(\.js)?$/.test(process.argv[1]);
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
