@@ -1,0 +1,118 @@
+import { Subject } from 'rxjs';
+import {
+  NDIS_STATUS_TAPI_INDICATION,
+  NDIS_STATUS_WAN_LINE_DOWN,
+  NDIS_STATUS_WAN_LINE_UP,
+  type Abi,
+  type LayoutVariant,
+} from '../oid/index.js';
+import type { StatusIndication } from './miniport.js';
+import { StructAccess, readScalar, writeScalar } from './struct-access.js';
+
+/** One scratch buffer per nesting level: an observer may cause an indication while one is delivered. */
+class Scratch {
+  readonly bytes: Uint8Array;
+  readonly dv: DataView;
+  constructor(size: number) {
+    this.bytes = new Uint8Array(size);
+    this.dv = new DataView(this.bytes.buffer);
+  }
+}
+
+/**
+ * NdisMIndicateStatus for a miniport: builds NDIS_TAPI_EVENT, NDIS_MAC_LINE_UP and
+ * NDIS_MAC_LINE_DOWN in scratch buffers at the schema's offsets, delivers them synchronously
+ * on `indications$`, and reads back what the layer above wrote into them (htCall in ulParam2 of
+ * LINE_NEWCALL, NdisLinkContext in the line-up), as a real miniport does after the call returns.
+ */
+export class IndicationWriter {
+  readonly indications$ = new Subject<StatusIndication>();
+  private readonly event: StructAccess;
+  private readonly up: StructAccess;
+  private readonly down: StructAccess;
+  private readonly ev: { htLine: F; htCall: F; ulMsg: F; p1: F; p2: F; p3: F };
+  private readonly pool: Scratch[] = [];
+  private depth = 0;
+
+  constructor(abi: Abi, variant: LayoutVariant) {
+    this.event = new StructAccess('NDIS_TAPI_EVENT', abi, variant);
+    this.up = new StructAccess('NDIS_MAC_LINE_UP', abi, variant);
+    this.down = new StructAccess('NDIS_MAC_LINE_DOWN', abi, variant);
+    const f = (name: string): F => field(this.event, name);
+    this.ev = { htLine: f('htLine'), htCall: f('htCall'), ulMsg: f('ulMsg'), p1: f('ulParam1'), p2: f('ulParam2'), p3: f('ulParam3') };
+  }
+
+  /**
+   * Indicates NDIS_STATUS_TAPI_INDICATION with an NDIS_TAPI_EVENT; returns ulParam2 as it stands
+   * after delivery (for LINE_NEWCALL: the htCall NDISTAPI wrote there).
+   */
+  tapiEvent(htLine: number, htCall: number, msg: number, p1: number, p2: number, p3: number): number {
+    const s = this.take(this.event.size);
+    const dv = s.dv;
+    const e = this.ev;
+    writeScalar(dv, e.htLine.o, e.htLine.n, htLine);
+    writeScalar(dv, e.htCall.o, e.htCall.n, htCall);
+    dv.setUint32(e.ulMsg.o, msg, true);
+    writeScalar(dv, e.p1.o, e.p1.n, p1);
+    writeScalar(dv, e.p2.o, e.p2.n, p2);
+    writeScalar(dv, e.p3.o, e.p3.n, p3);
+    try {
+      this.indications$.next({ status: NDIS_STATUS_TAPI_INDICATION, buffer: s.bytes.subarray(0, this.event.size) });
+      return readScalar(dv, e.p2.o, e.p2.n);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Indicates NDIS_STATUS_WAN_LINE_UP; returns the NdisLinkContext NDISWAN wrote back. */
+  lineUp(linkSpeed: number, connectionWrapperId: number, linkHandle: number, linkContext: number): number {
+    const u = this.up;
+    const s = this.take(u.size);
+    u.set(s.dv, 0, 'LinkSpeed', linkSpeed);
+    u.set(s.dv, 0, 'Quality', 0);
+    u.set(s.dv, 0, 'SendWindow', 0);
+    u.set(s.dv, 0, 'ConnectionWrapperID', connectionWrapperId);
+    u.set(s.dv, 0, 'NdisLinkHandle', linkHandle);
+    u.set(s.dv, 0, 'NdisLinkContext', linkContext);
+    try {
+      this.indications$.next({ status: NDIS_STATUS_WAN_LINE_UP, buffer: s.bytes.subarray(0, u.size) });
+      return u.get(s.dv, 0, 'NdisLinkContext');
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Indicates NDIS_STATUS_WAN_LINE_DOWN. */
+  lineDown(linkContext: number): void {
+    const d = this.down;
+    const s = this.take(d.size);
+    d.set(s.dv, 0, 'NdisLinkContext', linkContext);
+    try {
+      this.indications$.next({ status: NDIS_STATUS_WAN_LINE_DOWN, buffer: s.bytes.subarray(0, d.size) });
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** A zeroed scratch buffer for the current depth (the caller decrements `depth` when done). */
+  private take(size: number): Scratch {
+    let s = this.pool[this.depth];
+    if (s === undefined) {
+      s = new Scratch(64);
+      this.pool[this.depth] = s;
+    }
+    this.depth++;
+    s.bytes.fill(0, 0, size);
+    return s;
+  }
+}
+
+interface F {
+  readonly o: number;
+  readonly n: number;
+}
+
+function field(a: StructAccess, name: string): F {
+  const f = a.field(name);
+  return { o: f.offset, n: f.size };
+}

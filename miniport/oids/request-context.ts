@@ -1,0 +1,49 @@
+import { NDIS_STATUS_INVALID_LENGTH, type StructName } from '../../oid/index.js';
+import type { ByteCounts } from '../miniport.js';
+import type { SimCore } from '../sim-core.js';
+import { StructAccess } from '../struct-access.js';
+
+/** One request as a handler sees it: the information buffer, a view over it, and its byte counts. */
+export class RequestContext {
+  readonly dv: DataView;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly counts: ByteCounts,
+  ) {
+    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** NDIS_STATUS_INVALID_LENGTH with the bytes the buffer should have held. */
+  tooShort(needed: number): number {
+    this.counts.bytesUsed = 0;
+    this.counts.bytesNeeded = needed;
+    return NDIS_STATUS_INVALID_LENGTH;
+  }
+
+  /**
+   * The bytes of a string the request locates by offset and size (relative to `base`), up to
+   * its first NUL; undefined when they lie outside the buffer.
+   */
+  stringAt(base: number, offset: number, size: number): string | undefined {
+    const start = base + offset;
+    if (size === 0) return '';
+    if (!(start >= 0 && start + size <= this.bytes.length)) return undefined;
+    let end = start;
+    while (end < start + size && this.bytes[end] !== 0) end++;
+    let s = '';
+    for (let i = start; i < end; i++) s += String.fromCharCode(this.bytes[i]!);
+    return s;
+  }
+}
+
+/** A handler does the work of one OID and returns its NDIS_STATUS (never PENDING, never throws). */
+export type OidHandler = (core: SimCore, r: RequestContext, a: StructAccess) => number;
+
+/** How the simulated miniport serves one OID. */
+export interface OidEntry {
+  readonly oid: number;
+  readonly kind: 'query' | 'set';
+  readonly structure: StructName;
+  readonly handler: OidHandler;
+}

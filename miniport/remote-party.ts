@@ -1,0 +1,59 @@
+import type { SimCore, OfferRefusal } from './sim-core.js';
+
+/** What the network offers: the call's line, address, media mode and party ids. */
+export interface OfferOptions {
+  /** 0-based line index on the adapter. Default 0. */
+  readonly line?: number;
+  /** Default 0. */
+  readonly address?: number;
+  /** One LINEMEDIAMODE_* bit (or UNKNOWN with candidates). */
+  readonly mediaMode: number;
+  readonly callerId?: string;
+  readonly calledId?: string;
+}
+
+export type OfferResult = { readonly ok: true; readonly hdCall: number; readonly htCall: number } | { readonly ok: false; readonly reason: OfferRefusal };
+
+/** Why a remote-party action did nothing. */
+export type RemoteRefusal = 'no-such-call' | 'wrong-state';
+
+/**
+ * The far end and the network, as test controls of the simulated miniport. Calls are named by
+ * the miniport's hdCall. Each action returns what happened rather than throwing: an action
+ * that does not apply in the call's state changes nothing.
+ */
+export class RemoteParty {
+  constructor(private readonly core: SimCore) {}
+
+  /** A call arrives. Indicated (LINE_NEWCALL, OFFERING) only when the line detects its media mode. */
+  offer(options: OfferOptions): OfferResult {
+    const r = this.core.offer(options.line ?? 0, options.address ?? 0, options.mediaMode, options.callerId ?? '', options.calledId ?? '');
+    return typeof r === 'string' ? { ok: false, reason: r } : { ok: true, hdCall: r.hdCall, htCall: r.htCall };
+  }
+
+  /** The far end answers an outgoing call: line-up, then CONNECTED. */
+  answer(hdCall: number): RemoteRefusal | undefined {
+    return this.act(hdCall, (c) => this.core.finishOutgoing(c, 'answer'));
+  }
+
+  /** The far end is busy: BUSY (LINEBUSYMODE_STATION). */
+  busy(hdCall: number): RemoteRefusal | undefined {
+    return this.act(hdCall, (c) => this.core.finishOutgoing(c, 'busy'));
+  }
+
+  /** An outgoing call fails: DISCONNECTED with the matching LINEDISCONNECTMODE_*. */
+  fail(hdCall: number, why: 'noanswer' | 'reject' | 'unreachable'): RemoteRefusal | undefined {
+    return this.act(hdCall, (c) => this.core.finishOutgoing(c, why));
+  }
+
+  /** The far end hangs up: an unanswered offer goes IDLE, a connected call DISCONNECTED. */
+  hangUp(hdCall: number): RemoteRefusal | undefined {
+    return this.act(hdCall, (c) => this.core.remoteHangUp(c));
+  }
+
+  private act(hdCall: number, fn: (c: NonNullable<ReturnType<SimCore['calls']['get']>>) => boolean): RemoteRefusal | undefined {
+    const call = this.core.calls.get(hdCall);
+    if (call === undefined) return 'no-such-call';
+    return fn(call) ? undefined : 'wrong-state';
+  }
+}

@@ -1,0 +1,81 @@
+import { layoutOf, type Abi, type LayoutVariant, type StructName } from '../oid/index.js';
+
+/**
+ * Reads and writes single scalar members of a structure in place, at the offsets the schema
+ * computes for an ABI: what a miniport does with the IN and OUT members of a request buffer,
+ * without decoding the rest (a query's OUT members are garbage on the way in). Pointer-sized
+ * members are read as numbers, exact below 2^53 (every handle the simulated miniport and the
+ * shim hand out); the full-width codecs in oid/ serve anyone who needs more.
+ */
+export class StructAccess {
+  private readonly at = new Map<string, { offset: number; size: number }>();
+  readonly size: number;
+
+  constructor(
+    readonly structure: StructName,
+    abi: Abi,
+    variant: LayoutVariant,
+  ) {
+    const layout = layoutOf(structure, abi, variant);
+    this.size = layout.size;
+    for (const f of layout.fields) {
+      this.at.set(f.name, { offset: f.offset, size: f.size });
+    }
+  }
+
+  /** Byte offset of a member (a scalar, a nested structure or a trailing array). */
+  offset(member: string): number {
+    return this.field(member).offset;
+  }
+
+  /** Where a member sits and how many bytes it takes. */
+  field(member: string): { readonly offset: number; readonly size: number } {
+    const f = this.at.get(member);
+    if (f === undefined) throw new Error(`${this.structure} has no member ${member}`);
+    return f;
+  }
+
+  get(dv: DataView, base: number, member: string): number {
+    const f = this.at.get(member);
+    if (f === undefined) throw new Error(`${this.structure} has no member ${member}`);
+    return readScalar(dv, base + f.offset, f.size);
+  }
+
+  set(dv: DataView, base: number, member: string, value: number): void {
+    const f = this.at.get(member);
+    if (f === undefined) throw new Error(`${this.structure} has no member ${member}`);
+    writeScalar(dv, base + f.offset, f.size, value);
+  }
+}
+
+const TWO_32 = 4294967296;
+
+export function readScalar(dv: DataView, at: number, size: number): number {
+  switch (size) {
+    case 1:
+      return dv.getUint8(at);
+    case 2:
+      return dv.getUint16(at, true);
+    case 4:
+      return dv.getUint32(at, true);
+    default:
+      return dv.getUint32(at + 4, true) * TWO_32 + dv.getUint32(at, true);
+  }
+}
+
+export function writeScalar(dv: DataView, at: number, size: number, value: number): void {
+  switch (size) {
+    case 1:
+      dv.setUint8(at, value);
+      return;
+    case 2:
+      dv.setUint16(at, value, true);
+      return;
+    case 4:
+      dv.setUint32(at, value >>> 0, true);
+      return;
+    default:
+      dv.setUint32(at, value >>> 0, true);
+      dv.setUint32(at + 4, Math.floor(value / TWO_32) >>> 0, true);
+  }
+}

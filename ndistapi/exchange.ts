@@ -1,0 +1,31 @@
+import type { RequestKind } from '../oid/index.js';
+
+/**
+ * One thing that crossed the Miniport seam, as the verifier and the recorder see it, in order.
+ * `buffer` is the live information or status buffer: valid only while observers run
+ * (synchronously), so an observer that keeps it copies it. An indication is seen before
+ * NDISTAPI or NDISWAN writes anything back into it.
+ */
+export type Exchange =
+  /** NDISTAPI hands a request to the miniport. */
+  | { readonly type: 'request'; readonly seq: number; readonly time: number; readonly requestId: number; readonly kind: RequestKind; readonly oid: number; readonly buffer: Uint8Array }
+  /** The miniport's return from MiniportQuery/SetInformation (PENDING or final). */
+  | ({ readonly type: 'return' } & RequestOutcome)
+  /** NdisM{Query,Set}InformationComplete for a pended request. */
+  | ({ readonly type: 'completion' } & RequestOutcome)
+  /** NdisMIndicateStatus. */
+  | { readonly type: 'indication'; readonly seq: number; readonly time: number; readonly status: number; readonly buffer: Uint8Array };
+
+export interface RequestOutcome {
+  readonly seq: number;
+  readonly time: number;
+  readonly requestId: number;
+  readonly kind: RequestKind;
+  readonly oid: number;
+  readonly status: number;
+  readonly bytesUsed: number;
+  readonly bytesNeeded: number;
+  readonly buffer: Uint8Array;
+}
+
+export type ExchangeType = Exchange['type'];

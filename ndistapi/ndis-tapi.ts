@@ -1,0 +1,398 @@
+import { Subject, type Observable, type Subscription } from 'rxjs';
+import {
+  LINE_ADDRESSSTATE,
+  LINE_CALLINFO,
+  LINE_CALLSTATE,
+  LINE_CLOSE,
+  LINE_LINEDEVSTATE,
+  LINE_NEWCALL,
+  NDIS_STATUS_PENDING,
+  NDIS_STATUS_SUCCESS,
+  NDIS_STATUS_TAPI_INDICATION,
+  NDIS_STATUS_WAN_LINE_DOWN,
+  NDIS_STATUS_WAN_LINE_UP,
+  OID_TAPI_CLOSE,
+  OID_TAPI_CLOSE_CALL,
+  OID_TAPI_MAKE_CALL,
+  OID_TAPI_OPEN,
+  OID_TAPI_PROVIDER_INITIALIZE,
+  OID_TAPI_PROVIDER_SHUTDOWN,
+  type RequestKind,
+} from '../oid/index.js';
+import type { ByteCounts, Completion, Miniport, StatusIndication } from '../miniport/miniport.js';
+import { StructAccess, readScalar, writeScalar } from '../miniport/struct-access.js';
+import type { Clock } from '../sim/clock.js';
+import type { Exchange } from './exchange.js';
+import type { LineEvent } from './line-event.js';
+
+/** The final answer to a request: its status and counts, and the buffer with the OUT members. */
+export interface RequestResult {
+  readonly requestId: number;
+  readonly kind: RequestKind;
+  readonly oid: number;
+  readonly status: number;
+  readonly bytesUsed: number;
+  readonly bytesNeeded: number;
+  readonly buffer: Uint8Array;
+}
+
+export type RequestCallback = (result: RequestResult) => void;
+
+/** A line NDISTAPI opened. */
+export interface ShimLine {
+  readonly deviceId: number;
+  readonly htLine: number;
+  hdLine: number;
+}
+
+/** A call NDISTAPI knows: from LINE_NEWCALL or from its own MAKE_CALL. */
+export interface ShimCall {
+  readonly htCall: number;
+  readonly htLine: number;
+  /** The miniport's handle; 0 while MAKE_CALL has not completed. */
+  hdCall: number;
+  /** Last LINECALLSTATE_* indicated; 0 before the first. */
+  state: number;
+  /** NdisLinkContext of the call's data link while it is up; 0 otherwise. */
+  linkContext: number;
+}
+
+interface Queued {
+  readonly requestId: number;
+  readonly kind: RequestKind;
+  readonly oid: number;
+  readonly buffer: Uint8Array;
+  readonly done: RequestCallback | undefined;
+}
+
+const HTLINE_BASE = 0x7e00_0000;
+const HTCALL_BASE = 0x7f00_0000;
+const LINK_CONTEXT_BASE = 0x6e00_0000;
+
+/**
+ * The NDISTAPI (and NDISWAN) shim above a Miniport: numbers requests and hands them down one at
+ * a time, as NDIS does (ndis-tapi.md §9); matches completions; takes status indications,
+ * allocating htCall for LINE_NEWCALL and writing it into ulParam2 before the indication returns,
+ * and writing NdisLinkContext into each first line-up; keeps hdLine↔htLine and hdCall↔htCall;
+ * passes typed line events up. Every exchange is also emitted, in order, on `exchanges$`
+ * (indications before any write-back) for the verifier and the recorder.
+ */
+export class NdisTapi {
+  readonly events$: Observable<LineEvent>;
+  readonly exchanges$: Observable<Exchange>;
+  private readonly events = new Subject<LineEvent>();
+  private readonly exchanges = new Subject<Exchange>();
+  private readonly subscriptions: Subscription[] = [];
+  private readonly queue: Queued[] = [];
+  private outstanding: Queued | undefined;
+  private readonly counts: ByteCounts = { bytesUsed: 0, bytesNeeded: 0 };
+  private nextRequestId = 1;
+  private nextHtCall = HTCALL_BASE;
+  private nextLinkContext = LINK_CONTEXT_BASE;
+  private seq = 0;
+  private readonly ev: { htLine: Slot; htCall: Slot; ulMsg: Slot; p1: Slot; p2: Slot; p3: Slot };
+  private readonly up: StructAccess;
+  private readonly down: StructAccess;
+  private readonly open: StructAccess;
+  private readonly makeCallAccess: StructAccess;
+  private readonly handleAccess: Map<number, StructAccess> = new Map();
+
+  /** Open lines by htLine. */
+  readonly lines = new Map<number, ShimLine>();
+  /** Known calls by htCall. */
+  readonly calls = new Map<number, ShimCall>();
+  /** htCall by the miniport's hdCall. */
+  readonly callsByHd = new Map<number, number>();
+  /** htCall by NdisLinkContext, for links up. */
+  readonly links = new Map<number, number>();
+  /** Whether PROVIDER_INITIALIZE succeeded and no PROVIDER_SHUTDOWN followed. */
+  initialized = false;
+
+  constructor(
+    readonly miniport: Miniport,
+    private readonly clock?: Clock,
+  ) {
+    const { abi, variant } = miniport;
+    const event = new StructAccess('NDIS_TAPI_EVENT', abi, variant);
+    const slot = (name: string): Slot => {
+      const f = event.field(name);
+      return { o: f.offset, n: f.size };
+    };
+    this.ev = { htLine: slot('htLine'), htCall: slot('htCall'), ulMsg: slot('ulMsg'), p1: slot('ulParam1'), p2: slot('ulParam2'), p3: slot('ulParam3') };
+    this.up = new StructAccess('NDIS_MAC_LINE_UP', abi, variant);
+    this.down = new StructAccess('NDIS_MAC_LINE_DOWN', abi, variant);
+    this.open = new StructAccess('NDIS_TAPI_OPEN', abi, variant);
+    this.makeCallAccess = new StructAccess('NDIS_TAPI_MAKE_CALL', abi, variant);
+    this.handleAccess.set(OID_TAPI_CLOSE_CALL, new StructAccess('NDIS_TAPI_CLOSE_CALL', abi, variant));
+    this.handleAccess.set(OID_TAPI_CLOSE, new StructAccess('NDIS_TAPI_CLOSE', abi, variant));
+    this.events$ = this.events.asObservable();
+    this.exchanges$ = this.exchanges.asObservable();
+    this.subscriptions.push(
+      miniport.indications$.subscribe((i) => this.onIndication(i)),
+      miniport.completions$.subscribe((c) => this.onCompletion(c)),
+    );
+  }
+
+  /** Stops listening to the miniport. */
+  dispose(): void {
+    for (const s of this.subscriptions) s.unsubscribe();
+  }
+
+  /** Requests queued behind the outstanding one. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Whether a request is with the miniport. */
+  get busy(): boolean {
+    return this.outstanding !== undefined;
+  }
+
+  /** A fresh htCall for a call NDISTAPI places (OID_TAPI_MAKE_CALL). */
+  allocateHtCall(): number {
+    return (this.nextHtCall += 0x10);
+  }
+
+  /** htLine NDISTAPI uses for a device id in OID_TAPI_OPEN. */
+  htLineFor(deviceId: number): number {
+    return HTLINE_BASE + deviceId * 0x10;
+  }
+
+  /**
+   * Queues a request; NDIS hands the miniport one at a time. `done` gets the final result,
+   * synchronously when the miniport answers at once and nothing was queued before it.
+   * Returns the request id.
+   */
+  submit(kind: RequestKind, oid: number, buffer: Uint8Array, done?: RequestCallback): number {
+    const q: Queued = { requestId: this.nextRequestId++, kind, oid, buffer, done };
+    this.queue.push(q);
+    if (this.outstanding === undefined) this.pump();
+    return q.requestId;
+  }
+
+  private now(): number {
+    return this.clock?.now() ?? 0;
+  }
+
+  private pump(): void {
+    while (this.outstanding === undefined && this.queue.length > 0) {
+      const q = this.queue.shift()!;
+      this.outstanding = q;
+      this.beforeRequest(q);
+      const counts = this.counts;
+      this.exchanges.next({ type: 'request', seq: this.seq++, time: this.now(), requestId: q.requestId, kind: q.kind, oid: q.oid, buffer: q.buffer });
+      const status = this.miniport.request(q.requestId, q.kind, q.oid, q.buffer, counts);
+      this.exchanges.next({
+        type: 'return', seq: this.seq++, time: this.now(), requestId: q.requestId, kind: q.kind, oid: q.oid, status,
+        bytesUsed: counts.bytesUsed, bytesNeeded: counts.bytesNeeded, buffer: q.buffer,
+      });
+      if (status !== NDIS_STATUS_PENDING) this.finish(q, status, counts.bytesUsed, counts.bytesNeeded);
+    }
+  }
+
+  private onCompletion(c: Completion): void {
+    const q = this.outstanding;
+    const buffer = q !== undefined && q.requestId === c.requestId ? q.buffer : new Uint8Array(0);
+    this.exchanges.next({
+      type: 'completion', seq: this.seq++, time: this.now(), requestId: c.requestId, kind: c.kind, oid: c.oid, status: c.status,
+      bytesUsed: c.bytesUsed, bytesNeeded: c.bytesNeeded, buffer,
+    });
+    // A completion for no outstanding request (or a second one) is the verifier's to report.
+    if (q === undefined || q.requestId !== c.requestId || c.status === NDIS_STATUS_PENDING) return;
+    this.finish(q, c.status, c.bytesUsed, c.bytesNeeded);
+    this.pump();
+  }
+
+  private finish(q: Queued, status: number, bytesUsed: number, bytesNeeded: number): void {
+    this.outstanding = undefined;
+    this.afterRequest(q, status);
+    q.done?.({ requestId: q.requestId, kind: q.kind, oid: q.oid, status, bytesUsed, bytesNeeded, buffer: q.buffer });
+  }
+
+  /** Bookkeeping NDISTAPI does as it sends: MAKE_CALL's htCall is known from now on. */
+  private beforeRequest(q: Queued): void {
+    if (q.oid !== OID_TAPI_MAKE_CALL || q.buffer.length < this.makeCallAccess.size) return;
+    const dv = view(q.buffer);
+    const a = this.makeCallAccess;
+    const htCall = a.get(dv, 0, 'htCall');
+    const line = this.lineByHd(a.get(dv, 0, 'hdLine'));
+    if (htCall !== 0 && !this.calls.has(htCall)) {
+      this.calls.set(htCall, { htCall, htLine: line?.htLine ?? 0, hdCall: 0, state: 0, linkContext: 0 });
+    }
+  }
+
+  /** Bookkeeping on a request's final status. */
+  private afterRequest(q: Queued, status: number): void {
+    const ok = status === NDIS_STATUS_SUCCESS;
+    switch (q.oid) {
+      case OID_TAPI_PROVIDER_INITIALIZE:
+        if (ok) this.initialized = true;
+        return;
+      case OID_TAPI_PROVIDER_SHUTDOWN:
+        if (ok) this.forgetAll();
+        return;
+      case OID_TAPI_OPEN: {
+        if (!ok || q.buffer.length < this.open.size) return;
+        const dv = view(q.buffer);
+        const htLine = this.open.get(dv, 0, 'htLine');
+        this.lines.set(htLine, { deviceId: this.open.get(dv, 0, 'ulDeviceID'), htLine, hdLine: this.open.get(dv, 0, 'hdLine') });
+        return;
+      }
+      case OID_TAPI_CLOSE: {
+        if (!ok) return;
+        const line = this.lineByHd(this.handle(q));
+        if (line === undefined) return;
+        for (const call of [...this.calls.values()]) if (call.htLine === line.htLine) this.forgetCall(call);
+        this.lines.delete(line.htLine);
+        return;
+      }
+      case OID_TAPI_CLOSE_CALL: {
+        if (!ok) return;
+        const htCall = this.callsByHd.get(this.handle(q));
+        const call = htCall === undefined ? undefined : this.calls.get(htCall);
+        if (call !== undefined) this.forgetCall(call);
+        return;
+      }
+      case OID_TAPI_MAKE_CALL: {
+        if (q.buffer.length < this.makeCallAccess.size) return;
+        const dv = view(q.buffer);
+        const call = this.calls.get(this.makeCallAccess.get(dv, 0, 'htCall'));
+        if (call === undefined) return;
+        if (ok) {
+          call.hdCall = this.makeCallAccess.get(dv, 0, 'hdCall');
+          this.callsByHd.set(call.hdCall, call.htCall);
+        } else if (call.hdCall === 0) {
+          this.calls.delete(call.htCall);
+        }
+        return;
+      }
+    }
+  }
+
+  private handle(q: Queued): number {
+    const a = this.handleAccess.get(q.oid)!;
+    return q.buffer.length < a.size ? 0 : a.get(view(q.buffer), 0, q.oid === OID_TAPI_CLOSE ? 'hdLine' : 'hdCall');
+  }
+
+  private lineByHd(hdLine: number): ShimLine | undefined {
+    for (const l of this.lines.values()) if (l.hdLine === hdLine) return l;
+    return undefined;
+  }
+
+  private forgetCall(call: ShimCall): void {
+    this.calls.delete(call.htCall);
+    if (call.hdCall !== 0 && this.callsByHd.get(call.hdCall) === call.htCall) this.callsByHd.delete(call.hdCall);
+    if (call.linkContext !== 0) this.links.delete(call.linkContext);
+  }
+
+  private forgetAll(): void {
+    this.initialized = false;
+    this.lines.clear();
+    this.calls.clear();
+    this.callsByHd.clear();
+    this.links.clear();
+  }
+
+  private onIndication(i: StatusIndication): void {
+    this.exchanges.next({ type: 'indication', seq: this.seq++, time: this.now(), status: i.status, buffer: i.buffer });
+    switch (i.status) {
+      case NDIS_STATUS_TAPI_INDICATION:
+        this.onTapiEvent(i.buffer);
+        return;
+      case NDIS_STATUS_WAN_LINE_UP:
+        this.onLineUp(i.buffer);
+        return;
+      case NDIS_STATUS_WAN_LINE_DOWN:
+        this.onLineDown(i.buffer);
+        return;
+    }
+  }
+
+  private onTapiEvent(buffer: Uint8Array): void {
+    const e = this.ev;
+    if (buffer.length < e.p3.o + e.p3.n) return;
+    const dv = view(buffer);
+    const htLine = readScalar(dv, e.htLine.o, e.htLine.n);
+    const htCall = readScalar(dv, e.htCall.o, e.htCall.n);
+    const msg = dv.getUint32(e.ulMsg.o, true);
+    const p1 = readScalar(dv, e.p1.o, e.p1.n);
+    const p2 = readScalar(dv, e.p2.o, e.p2.n);
+    const p3 = readScalar(dv, e.p3.o, e.p3.n);
+    switch (msg) {
+      case LINE_NEWCALL: {
+        // §5: NDISTAPI's htCall goes into ulParam2 of this very buffer before the indication returns.
+        if (!this.lines.has(htLine) || this.callsByHd.has(p1)) {
+          writeScalar(dv, e.p2.o, e.p2.n, 0);
+          return;
+        }
+        const newHt = this.allocateHtCall();
+        writeScalar(dv, e.p2.o, e.p2.n, newHt);
+        this.calls.set(newHt, { htCall: newHt, htLine, hdCall: p1, state: 0, linkContext: 0 });
+        this.callsByHd.set(p1, newHt);
+        this.events.next({ type: 'newCall', htLine, htCall: newHt, hdCall: p1 });
+        return;
+      }
+      case LINE_CALLSTATE: {
+        const call = this.calls.get(htCall);
+        if (call === undefined) return;
+        call.state = p1;
+        this.events.next({ type: 'callState', htLine, htCall, state: p1, mode: p2, mediaMode: p3 });
+        return;
+      }
+      case LINE_CALLINFO:
+        if (!this.calls.has(htCall)) return;
+        this.events.next({ type: 'callInfo', htLine, htCall, changed: p1 });
+        return;
+      case LINE_LINEDEVSTATE:
+        this.events.next({ type: 'lineDevState', htLine, state: p1, param2: p2, param3: p3 });
+        return;
+      case LINE_ADDRESSSTATE:
+        this.events.next({ type: 'addressState', htLine, addressId: p1, state: p2 });
+        return;
+      case LINE_CLOSE:
+        this.events.next({ type: 'lineClose', htLine });
+        return;
+      default:
+        this.events.next({ type: 'other', htLine, htCall, msg, param1: p1, param2: p2, param3: p3 });
+    }
+  }
+
+  private onLineUp(buffer: Uint8Array): void {
+    const a = this.up;
+    if (buffer.length < a.size) return;
+    const dv = view(buffer);
+    const htCall = a.get(dv, 0, 'ConnectionWrapperID');
+    const call = this.calls.get(htCall);
+    let context = a.get(dv, 0, 'NdisLinkContext');
+    if (context === 0) {
+      // §8: NDISWAN's context for the new link, written back before the indication returns.
+      context = this.nextLinkContext += 0x10;
+      a.set(dv, 0, 'NdisLinkContext', context);
+    }
+    if (call !== undefined) {
+      call.linkContext = context;
+      this.links.set(context, htCall);
+    }
+    this.events.next({ type: 'lineUp', htCall, linkContext: context, linkSpeed: a.get(dv, 0, 'LinkSpeed') });
+  }
+
+  private onLineDown(buffer: Uint8Array): void {
+    const a = this.down;
+    if (buffer.length < a.size) return;
+    const context = a.get(view(buffer), 0, 'NdisLinkContext');
+    const htCall = this.links.get(context) ?? 0;
+    this.links.delete(context);
+    const call = this.calls.get(htCall);
+    if (call !== undefined) call.linkContext = 0;
+    this.events.next({ type: 'lineDown', htCall, linkContext: context });
+  }
+}
+
+interface Slot {
+  readonly o: number;
+  readonly n: number;
+}
+
+function view(b: Uint8Array): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
