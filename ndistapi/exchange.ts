@@ -13,8 +13,13 @@ export type Exchange =
   | ({ readonly type: 'return' } & RequestOutcome)
   /** NdisM{Query,Set}InformationComplete for a pended request. */
   | ({ readonly type: 'completion' } & RequestOutcome)
-  /** NdisMIndicateStatus. */
-  | { readonly type: 'indication'; readonly seq: number; readonly time: number; readonly status: number; readonly buffer: Uint8Array };
+  /** NdisMIndicateStatus, as the miniport built the buffer. */
+  | { readonly type: 'indication'; readonly seq: number; readonly time: number; readonly status: number; readonly buffer: Uint8Array }
+  /**
+   * The same buffer as NdisMIndicateStatus returns to the miniport, after NDISTAPI and NDISWAN
+   * wrote into it (htCall into ulParam2 of LINE_NEWCALL, NdisLinkContext into a line-up).
+   */
+  | { readonly type: 'indicationReturn'; readonly seq: number; readonly time: number; readonly status: number; readonly buffer: Uint8Array };
 
 export interface RequestOutcome {
   readonly seq: number;

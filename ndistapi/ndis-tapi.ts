@@ -298,14 +298,15 @@ export class NdisTapi {
     switch (i.status) {
       case NDIS_STATUS_TAPI_INDICATION:
         this.onTapiEvent(i.buffer);
-        return;
+        break;
       case NDIS_STATUS_WAN_LINE_UP:
         this.onLineUp(i.buffer);
-        return;
+        break;
       case NDIS_STATUS_WAN_LINE_DOWN:
         this.onLineDown(i.buffer);
-        return;
+        break;
     }
+    this.exchanges.next({ type: 'indicationReturn', seq: this.seq++, time: this.now(), status: i.status, buffer: i.buffer });
   }
 
   private onTapiEvent(buffer: Uint8Array): void {

@@ -29,9 +29,21 @@ async function offered(rig: Rig, mediaMode = LINEMEDIAMODE_DIGITALDATA): Promise
   return { htLine, htCall: newCall.htCall, hdCall: newCall.hdCall };
 }
 
+const rigs: Rig[] = [];
+function rigWith(...args: ConstructorParameters<typeof Rig>): Rig {
+  const rig = new Rig(...args);
+  rigs.push(rig);
+  return rig;
+}
+
+afterEach(() => {
+  // Every flow here follows the contract: the verifier must have nothing to say.
+  for (const rig of rigs.splice(0)) expect(rig.verifier.violations).toEqual([]);
+});
+
 describe('an incoming call', () => {
   test('is indicated as LINE_NEWCALL (htCall read back from ulParam2), then OFFERING with its media mode', async () => {
-    const rig = new Rig();
+    const rig = rigWith();
     const htLine = await rig.bringUp();
     rig.take();
     const offer = rig.miniport.remote.offer({ mediaMode: LINEMEDIAMODE_DIGITALDATA });
@@ -46,7 +58,7 @@ describe('an incoming call', () => {
   });
 
   test('accepted then answered: ACCEPTED, line-up with htCall as ConnectionWrapperID, then CONNECTED', async () => {
-    const rig = new Rig();
+    const rig = rigWith();
     const { htCall } = await offered(rig);
     expect((await rig.client.accept(htCall)).status).toBe(NDIS_STATUS_SUCCESS);
     expect(rig.take()).toEqual([expect.objectContaining({ type: 'callState', htCall, state: LINECALLSTATE_ACCEPTED })]);
@@ -58,7 +70,7 @@ describe('an incoming call', () => {
   });
 
   test('answered without ACCEPT behaves as if both came; GET_ID "ndis" returns the NdisLinkContext of the line-up', async () => {
-    const rig = new Rig();
+    const rig = rigWith();
     const { htCall } = await offered(rig);
     await rig.client.answer(htCall);
     const up = rig.take().find((e) => e.type === 'lineUp');
@@ -72,7 +84,7 @@ describe('an incoming call', () => {
   });
 
   test('never answered: IDLE after the configured offer timeout, then CLOSE_CALL frees it', async () => {
-    const rig = new Rig({ offerTimeoutMs: 5_000 });
+    const rig = rigWith({ offerTimeoutMs: 5_000 });
     const { htCall } = await offered(rig);
     rig.clock.advance(4_999);
     expect(rig.take()).toEqual([]);
@@ -84,7 +96,7 @@ describe('an incoming call', () => {
   });
 
   test('CLOSE_CALL before the timeout: freed at once, and the timer never fires', async () => {
-    const rig = new Rig({ offerTimeoutMs: 5_000 });
+    const rig = rigWith({ offerTimeoutMs: 5_000 });
     const { htCall } = await offered(rig);
     expect((await rig.client.closeCall(htCall)).status).toBe(NDIS_STATUS_SUCCESS);
     rig.take();
@@ -94,14 +106,14 @@ describe('an incoming call', () => {
   });
 
   test('abandoned by the caller: IDLE at once', async () => {
-    const rig = new Rig();
+    const rig = rigWith();
     const { htCall, hdCall } = await offered(rig);
     expect(rig.miniport.remote.hangUp(hdCall)).toBeUndefined();
     expect(rig.take()).toEqual([expect.objectContaining({ type: 'callState', htCall, state: LINECALLSTATE_IDLE })]);
   });
 
   test('not indicated when the line does not detect its media mode', async () => {
-    const rig = new Rig();
+    const rig = rigWith();
     await rig.bringUp(LINEMEDIAMODE_DIGITALDATA);
     rig.take();
     expect(rig.miniport.remote.offer({ mediaMode: LINEMEDIAMODE_INTERACTIVEVOICE })).toEqual({ ok: false, reason: 'media-mode-not-detected' });
@@ -109,7 +121,7 @@ describe('an incoming call', () => {
   });
 
   test('ANSWER on a connected call is INVALCALLSTATE; on an unknown handle INVALCALLHANDLE', async () => {
-    const rig = new Rig();
+    const rig = rigWith();
     const { htCall } = await offered(rig);
     await rig.client.answer(htCall);
     expect((await rig.client.answer(htCall)).status).toBe(NDIS_STATUS_TAPI_INVALCALLSTATE);

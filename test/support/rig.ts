@@ -6,6 +6,7 @@ import { NdisTapiClient } from '../../ndistapi/ndis-tapi-client.js';
 import { SimulatedMiniport } from '../../miniport/simulated-miniport.js';
 import type { SimulatedMiniportOptions } from '../../miniport/sim-config.js';
 import { VirtualClock } from '../../sim/virtual-clock.js';
+import { Verifier } from '../../ndistapi/verifier/verifier.js';
 
 /** A simulated miniport under the NdisTapi shim on a virtual clock, with everything recorded. */
 export class Rig {
@@ -13,6 +14,8 @@ export class Rig {
   readonly miniport: SimulatedMiniport;
   readonly shim: NdisTapi;
   readonly client: NdisTapiClient;
+  /** Checks every exchange; a flow that follows the contract leaves `verifier.violations` empty. */
+  readonly verifier: Verifier;
   readonly events: LineEvent[] = [];
   readonly exchanges: Array<{ readonly type: Exchange['type']; readonly name: string; readonly status?: number; readonly bytes: Uint8Array }> = [];
 
@@ -20,9 +23,10 @@ export class Rig {
     this.miniport = new SimulatedMiniport({ ...options, clock: this.clock });
     this.shim = new NdisTapi(this.miniport, this.clock);
     this.client = new NdisTapiClient(this.shim);
+    this.verifier = new Verifier(this.shim.exchanges$, this.miniport.abi, this.miniport.variant);
     this.shim.events$.subscribe((e) => this.events.push(e));
     this.shim.exchanges$.subscribe((x) => {
-      const name = x.type === 'indication' ? (nameOf('NDIS_STATUS', x.status)) : (nameOf('OID', x.oid));
+      const name = x.type === 'indication' || x.type === 'indicationReturn' ? (nameOf('NDIS_STATUS', x.status)) : (nameOf('OID', x.oid));
       this.exchanges.push({ type: x.type, name, ...(x.type === 'request' ? {} : { status: x.status }), bytes: x.buffer.slice() });
     });
   }

@@ -1,0 +1,443 @@
+import { Subject, type Observable, type Subscription } from 'rxjs';
+import {
+  LINECALLSELECT_CALL,
+  LINECALLSTATE_CONNECTED,
+  LINECALLSTATE_IDLE,
+  LINECALLSTATE_OFFERING,
+  LINE_CALLDEVSPECIFIC,
+  LINE_CALLINFO,
+  LINE_CALLSTATE,
+  LINE_NEWCALL,
+  NDIS_STATUS_PENDING,
+  NDIS_STATUS_SUCCESS,
+  NDIS_STATUS_TAPI_INDICATION,
+  NDIS_STATUS_WAN_LINE_DOWN,
+  NDIS_STATUS_WAN_LINE_UP,
+  OID_TAPI_CLOSE,
+  OID_TAPI_CLOSE_CALL,
+  OID_TAPI_DROP,
+  OID_TAPI_GET_ID,
+  OID_TAPI_MAKE_CALL,
+  OID_TAPI_OPEN,
+  OID_TAPI_PROVIDER_INITIALIZE,
+  OID_TAPI_PROVIDER_SHUTDOWN,
+  OID_TAPI_SET_DEFAULT_MEDIA_DETECTION,
+  nameOf,
+  type Abi,
+  type LayoutVariant,
+  type RequestKind,
+  type StructName,
+} from '../../oid/index.js';
+import { StructAccess, readScalar } from '../../miniport/struct-access.js';
+import type { Exchange } from '../exchange.js';
+import { RULES_BY_ID, type RuleId } from './rules.js';
+import type { ExchangeRecord, Violation } from './violation.js';
+
+interface VLine {
+  readonly htLine: number;
+  readonly hdLine: number;
+  detecting: number;
+}
+
+interface VCall {
+  readonly htCall: number;
+  readonly htLine: number;
+  hdCall: number;
+  state: number;
+  linkContext: number;
+}
+
+interface VRequest {
+  readonly requestId: number;
+  readonly kind: RequestKind;
+  readonly oid: number;
+  readonly buffer: Uint8Array;
+  /** Handles read from the request as it was sent (IN members). */
+  readonly handle: number;
+}
+
+const state = (s: number): string => nameOf('LINECALLSTATE', s);
+const oidName = (oid: number): string => nameOf('OID', oid);
+const hex = (v: number): string => `0x${v.toString(16)}`;
+
+/**
+ * Checks every exchange across the Miniport seam against the documented contract, like Driver
+ * Verifier does for LAN miniports: it keeps its own model of lines, calls, links and the
+ * request in flight, and reports each breach on `violations$` as a record with the rule id,
+ * the exchange and its sequence number. Every rule is strict until relaxed by id.
+ */
+export class Verifier {
+  readonly violations$: Observable<Violation>;
+  /** Every violation so far, in order. */
+  readonly violations: Violation[] = [];
+  private readonly out = new Subject<Violation>();
+  private readonly relaxed = new Set<RuleId>();
+  private readonly subscription: Subscription;
+  private readonly access = new Map<StructName, StructAccess>();
+  private readonly ev: { htLine: Slot; htCall: Slot; ulMsg: Slot; p1: Slot; p2: Slot; p3: Slot };
+
+  private initialized = false;
+  private readonly lines = new Map<number, VLine>();
+  private readonly calls = new Map<number, VCall>();
+  private readonly byHd = new Map<number, VCall>();
+  private readonly links = new Map<number, VCall>();
+  private current: VRequest | undefined;
+  private pending: VRequest | undefined;
+  private newCall: { readonly htLine: number; readonly hdCall: number } | undefined;
+  private lineUpCall: VCall | undefined;
+
+  constructor(
+    exchanges$: Observable<Exchange>,
+    private readonly abi: Abi,
+    private readonly variant: LayoutVariant,
+    options: { readonly relax?: readonly RuleId[] } = {},
+  ) {
+    for (const id of options.relax ?? []) this.relax(id);
+    const e = this.struct('NDIS_TAPI_EVENT');
+    const slot = (name: string): Slot => {
+      const f = e.field(name);
+      return { o: f.offset, n: f.size };
+    };
+    this.ev = { htLine: slot('htLine'), htCall: slot('htCall'), ulMsg: slot('ulMsg'), p1: slot('ulParam1'), p2: slot('ulParam2'), p3: slot('ulParam3') };
+    this.violations$ = this.out.asObservable();
+    this.subscription = exchanges$.subscribe((x) => this.see(x));
+  }
+
+  /** Stops reporting a rule. */
+  relax(id: RuleId): void {
+    if (!RULES_BY_ID.has(id)) throw new RangeError(`no verifier rule ${id}`);
+    this.relaxed.add(id);
+  }
+
+  /** Reports a relaxed rule again. */
+  enforce(id: RuleId): void {
+    this.relaxed.delete(id);
+  }
+
+  dispose(): void {
+    this.subscription.unsubscribe();
+  }
+
+  /** Calls the model holds (known to NDISTAPI and not closed). */
+  get liveCalls(): number {
+    return this.calls.size;
+  }
+
+  private struct(name: StructName): StructAccess {
+    let a = this.access.get(name);
+    if (a === undefined) {
+      a = new StructAccess(name, this.abi, this.variant);
+      this.access.set(name, a);
+    }
+    return a;
+  }
+
+  private read(name: StructName, buffer: Uint8Array, member: string): number {
+    const a = this.struct(name);
+    if (buffer.length < a.size) return 0;
+    return a.get(new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength), 0, member);
+  }
+
+  private breach(id: RuleId, x: Exchange, detail: string): void {
+    if (this.relaxed.has(id)) return;
+    const rule = RULES_BY_ID.get(id)!;
+    const v: Violation = { rule: id, statement: rule.statement, source: rule.source, seq: x.seq, exchange: record(x), detail };
+    this.violations.push(v);
+    this.out.next(v);
+  }
+
+  private see(x: Exchange): void {
+    switch (x.type) {
+      case 'request':
+        return this.onRequest(x);
+      case 'return':
+        if (x.status === NDIS_STATUS_PENDING) {
+          this.pending = this.current;
+        } else if (this.current !== undefined) {
+          this.final(x, this.current, x.status);
+        }
+        this.current = undefined;
+        return;
+      case 'completion':
+        return this.onCompletion(x);
+      case 'indication':
+        return this.onIndication(x);
+      case 'indicationReturn':
+        return this.onIndicationReturn(x);
+    }
+  }
+
+  private onRequest(x: Extract<Exchange, { type: 'request' }>): void {
+    if (this.pending !== undefined) {
+      this.breach('ONE_REQUEST_AT_A_TIME', x, `${oidName(x.oid)} (request ${x.requestId}) while ${oidName(this.pending.oid)} (request ${this.pending.requestId}) is pending`);
+    }
+    if (!this.initialized && x.oid !== OID_TAPI_PROVIDER_INITIALIZE) {
+      this.breach('REQUEST_BEFORE_INITIALIZE', x, `${oidName(x.oid)} before OID_TAPI_PROVIDER_INITIALIZE succeeded`);
+    }
+    let handle = 0;
+    switch (x.oid) {
+      case OID_TAPI_CLOSE:
+        handle = this.read('NDIS_TAPI_CLOSE', x.buffer, 'hdLine');
+        break;
+      case OID_TAPI_CLOSE_CALL:
+        handle = this.read('NDIS_TAPI_CLOSE_CALL', x.buffer, 'hdCall');
+        break;
+      case OID_TAPI_DROP:
+        handle = this.read('NDIS_TAPI_DROP', x.buffer, 'hdCall');
+        break;
+      case OID_TAPI_MAKE_CALL: {
+        // NDISTAPI knows htCall from now on: the miniport may indicate for it before completing.
+        handle = this.read('NDIS_TAPI_MAKE_CALL', x.buffer, 'htCall');
+        const hdLine = this.read('NDIS_TAPI_MAKE_CALL', x.buffer, 'hdLine');
+        const line = [...this.lines.values()].find((l) => l.hdLine === hdLine);
+        if (handle !== 0 && line !== undefined && !this.calls.has(handle)) {
+          this.calls.set(handle, { htCall: handle, htLine: line.htLine, hdCall: 0, state: 0, linkContext: 0 });
+        }
+        break;
+      }
+    }
+    this.current = { requestId: x.requestId, kind: x.kind, oid: x.oid, buffer: x.buffer, handle };
+  }
+
+  private onCompletion(x: Extract<Exchange, { type: 'completion' }>): void {
+    const p = this.pending;
+    if (p === undefined || p.requestId !== x.requestId) {
+      this.breach('COMPLETION_ONCE', x, `completion of ${oidName(x.oid)} request ${x.requestId}, which is not pending`);
+      return;
+    }
+    this.pending = undefined;
+    if (x.status === NDIS_STATUS_PENDING) {
+      this.breach('COMPLETION_NOT_PENDING', x, `${oidName(x.oid)} request ${x.requestId} completed with NDIS_STATUS_PENDING`);
+      return;
+    }
+    if (x.oid !== p.oid || x.kind !== p.kind) {
+      this.breach('COMPLETION_MATCHES_REQUEST', x, `request ${x.requestId} was ${p.kind} ${oidName(p.oid)}, completed as ${x.kind} ${oidName(x.oid)}`);
+    }
+    this.final(x, p, x.status);
+  }
+
+  /** What a request's final status means for the model, and the rules on it. */
+  private final(x: Exchange, r: VRequest, status: number): void {
+    const ok = status === NDIS_STATUS_SUCCESS;
+    switch (r.oid) {
+      case OID_TAPI_PROVIDER_INITIALIZE:
+        if (ok) this.initialized = true;
+        return;
+      case OID_TAPI_PROVIDER_SHUTDOWN:
+        if (ok) this.reset();
+        return;
+      case OID_TAPI_OPEN:
+        if (ok) {
+          const htLine = this.read('NDIS_TAPI_OPEN', r.buffer, 'htLine');
+          this.lines.set(htLine, { htLine, hdLine: this.read('NDIS_TAPI_OPEN', r.buffer, 'hdLine'), detecting: 0 });
+        }
+        return;
+      case OID_TAPI_SET_DEFAULT_MEDIA_DETECTION:
+        if (ok) {
+          const hdLine = this.read('NDIS_TAPI_SET_DEFAULT_MEDIA_DETECTION', r.buffer, 'hdLine');
+          const line = [...this.lines.values()].find((l) => l.hdLine === hdLine);
+          if (line !== undefined) line.detecting = this.read('NDIS_TAPI_SET_DEFAULT_MEDIA_DETECTION', r.buffer, 'ulMediaModes');
+        }
+        return;
+      case OID_TAPI_CLOSE: {
+        const line = [...this.lines.values()].find((l) => l.hdLine === r.handle);
+        if (line === undefined) return;
+        if (!ok) {
+          this.breach('CLOSE_CANNOT_FAIL', x, `OID_TAPI_CLOSE of open line hdLine ${hex(r.handle)} returned ${nameOf('NDIS_STATUS', status)}`);
+          return;
+        }
+        for (const c of [...this.calls.values()]) if (c.htLine === line.htLine) this.forget(c);
+        this.lines.delete(line.htLine);
+        return;
+      }
+      case OID_TAPI_CLOSE_CALL: {
+        const call = this.byHd.get(r.handle);
+        if (call === undefined) return;
+        if (!ok) {
+          this.breach('CLOSE_CANNOT_FAIL', x, `OID_TAPI_CLOSE_CALL of hdCall ${hex(r.handle)} returned ${nameOf('NDIS_STATUS', status)}`);
+          return;
+        }
+        this.forget(call);
+        return;
+      }
+      case OID_TAPI_DROP: {
+        const call = this.byHd.get(r.handle);
+        if (ok && call !== undefined && call.state !== LINECALLSTATE_IDLE) {
+          this.breach('DROP_LEAVES_IDLE', x, `OID_TAPI_DROP of hdCall ${hex(r.handle)} succeeded with the call still ${state(call.state)}`);
+        }
+        return;
+      }
+      case OID_TAPI_MAKE_CALL: {
+        const call = this.calls.get(r.handle);
+        if (call === undefined) return;
+        if (!ok) {
+          if (call.hdCall === 0 && call.state === 0) this.calls.delete(call.htCall);
+          return;
+        }
+        const hdCall = this.read('NDIS_TAPI_MAKE_CALL', r.buffer, 'hdCall');
+        if (hdCall === 0 || this.byHd.has(hdCall)) {
+          this.breach('MAKE_CALL_HDCALL', x, `OID_TAPI_MAKE_CALL returned hdCall ${hex(hdCall)}${hdCall === 0 ? '' : ', which a live call holds'}`);
+          if (hdCall === 0) return;
+        }
+        call.hdCall = hdCall;
+        this.byHd.set(hdCall, call);
+        return;
+      }
+      case OID_TAPI_GET_ID:
+        if (ok) this.checkGetId(x, r);
+        return;
+    }
+  }
+
+  private checkGetId(x: Exchange, r: VRequest): void {
+    const a = this.struct('NDIS_TAPI_GET_ID');
+    if (r.buffer.length < a.size || this.read('NDIS_TAPI_GET_ID', r.buffer, 'ulSelect') !== LINECALLSELECT_CALL) return;
+    const dv = new DataView(r.buffer.buffer, r.buffer.byteOffset, r.buffer.byteLength);
+    const classSize = a.get(dv, 0, 'ulDeviceClassSize');
+    const classOffset = a.get(dv, 0, 'ulDeviceClassOffset');
+    if (classOffset + classSize > r.buffer.length) return;
+    let name = '';
+    for (let i = classOffset; i < classOffset + classSize && r.buffer[i] !== 0; i++) name += String.fromCharCode(r.buffer[i]!);
+    if (name.toLowerCase() !== 'ndis') return;
+    const call = this.byHd.get(a.get(dv, 0, 'hdCall'));
+    if (call === undefined) return;
+    const vs = this.struct('VAR_STRING');
+    const at = a.offset('DeviceID');
+    const size = vs.get(dv, at, 'ulStringSize');
+    const offset = vs.get(dv, at, 'ulStringOffset');
+    const start = at + offset;
+    const got = size === 0 || start + size > r.buffer.length ? undefined : readScalar(dv, start, size);
+    if (call.linkContext === 0 || got !== call.linkContext) {
+      this.breach('GET_ID_NDIS_LINK_CONTEXT', x, `GET_ID "ndis" for htCall ${hex(call.htCall)} returned ${got === undefined ? 'no id' : hex(got)}; the call's link context is ${call.linkContext === 0 ? 'none (no line-up)' : hex(call.linkContext)}`);
+    }
+  }
+
+  private onIndication(x: Extract<Exchange, { type: 'indication' }>): void {
+    this.newCall = undefined;
+    this.lineUpCall = undefined;
+    switch (x.status) {
+      case NDIS_STATUS_TAPI_INDICATION:
+        return this.onTapiEvent(x);
+      case NDIS_STATUS_WAN_LINE_UP: {
+        const htCall = this.read('NDIS_MAC_LINE_UP', x.buffer, 'ConnectionWrapperID');
+        const call = this.calls.get(htCall);
+        if (call === undefined || call.state === LINECALLSTATE_IDLE) {
+          this.breach('LINE_UP_FOR_LIVE_CALL', x, `line-up with ConnectionWrapperID ${hex(htCall)}: ${call === undefined ? 'no such call' : 'the call is IDLE'}`);
+        }
+        this.lineUpCall = call;
+        return;
+      }
+      case NDIS_STATUS_WAN_LINE_DOWN: {
+        const context = this.read('NDIS_MAC_LINE_DOWN', x.buffer, 'NdisLinkContext');
+        const call = this.links.get(context);
+        if (call === undefined) {
+          this.breach('LINE_DOWN_KNOWN_LINK', x, `line-down for NdisLinkContext ${hex(context)}, which is not up`);
+          return;
+        }
+        this.links.delete(context);
+        call.linkContext = 0;
+        return;
+      }
+    }
+  }
+
+  private onIndicationReturn(x: Extract<Exchange, { type: 'indicationReturn' }>): void {
+    if (this.newCall !== undefined) {
+      const e = this.ev;
+      const dv = new DataView(x.buffer.buffer, x.buffer.byteOffset, x.buffer.byteLength);
+      const htCall = x.buffer.length >= e.p2.o + e.p2.n ? readScalar(dv, e.p2.o, e.p2.n) : 0;
+      if (htCall !== 0) {
+        const call: VCall = { htCall, htLine: this.newCall.htLine, hdCall: this.newCall.hdCall, state: 0, linkContext: 0 };
+        this.calls.set(htCall, call);
+        this.byHd.set(call.hdCall, call);
+      }
+    } else if (this.lineUpCall !== undefined) {
+      const context = this.read('NDIS_MAC_LINE_UP', x.buffer, 'NdisLinkContext');
+      if (context !== 0) {
+        this.lineUpCall.linkContext = context;
+        this.links.set(context, this.lineUpCall);
+      }
+    }
+    this.newCall = undefined;
+    this.lineUpCall = undefined;
+  }
+
+  private onTapiEvent(x: Extract<Exchange, { type: 'indication' }>): void {
+    const e = this.ev;
+    if (x.buffer.length < e.p3.o + e.p3.n) return;
+    const dv = new DataView(x.buffer.buffer, x.buffer.byteOffset, x.buffer.byteLength);
+    const htLine = readScalar(dv, e.htLine.o, e.htLine.n);
+    const htCall = readScalar(dv, e.htCall.o, e.htCall.n);
+    const msg = dv.getUint32(e.ulMsg.o, true);
+    const p1 = readScalar(dv, e.p1.o, e.p1.n);
+    const p2 = readScalar(dv, e.p2.o, e.p2.n);
+    const p3 = readScalar(dv, e.p3.o, e.p3.n);
+    const line = this.lines.get(htLine);
+    const msgName = nameOf('LINE_MESSAGE', msg);
+    if (line === undefined) this.breach('EVENT_UNKNOWN_LINE', x, `${msgName} for htLine ${hex(htLine)}, which is not open`);
+    if (msg === LINE_NEWCALL) {
+      if (htCall !== 0 || p2 !== 0 || p3 !== 0 || p1 === 0) {
+        this.breach('NEWCALL_FIELDS', x, `LINE_NEWCALL with hdCall (ulParam1) ${hex(p1)}, htCall ${hex(htCall)}, ulParam2 ${hex(p2)}, ulParam3 ${hex(p3)}`);
+      }
+      if (line !== undefined && line.detecting === 0) {
+        this.breach('NEWCALL_ON_DETECTING_LINE', x, `LINE_NEWCALL on htLine ${hex(htLine)}, which has no default media detection`);
+      }
+      if (this.byHd.has(p1)) this.breach('NEWCALL_HDCALL_UNIQUE', x, `LINE_NEWCALL with hdCall ${hex(p1)}, which a live call holds`);
+      this.newCall = { htLine, hdCall: p1 };
+      return;
+    }
+    if (msg !== LINE_CALLSTATE && msg !== LINE_CALLINFO && msg !== LINE_CALLDEVSPECIFIC) return;
+    const call = this.calls.get(htCall);
+    if (call === undefined) {
+      this.breach('EVENT_UNKNOWN_CALL', x, `${msgName} for htCall ${hex(htCall)}, which NDISTAPI does not know or has closed`);
+      return;
+    }
+    if (call.state === LINECALLSTATE_IDLE) {
+      this.breach('EVENT_AFTER_IDLE', x, `${msgName}${msg === LINE_CALLSTATE ? ` ${state(p1)}` : ''} for htCall ${hex(htCall)} after IDLE`);
+    }
+    if (msg !== LINE_CALLSTATE) return;
+    if (p1 === 0 || (p1 & (p1 - 1)) !== 0) {
+      this.breach('CALLSTATE_ONE_STATE', x, `LINE_CALLSTATE with ulParam1 ${hex(p1)} (${state(p1)})`);
+    }
+    if (p1 === LINECALLSTATE_OFFERING && line !== undefined && (p3 === 0 || (p3 & line.detecting) !== p3)) {
+      this.breach('OFFERING_MEDIA_MODE', x, `OFFERING with media mode ${nameOf('LINEMEDIAMODE', p3)}; the line detects ${nameOf('LINEMEDIAMODE', line.detecting)}`);
+    }
+    if (p1 === LINECALLSTATE_CONNECTED && call.linkContext === 0) {
+      this.breach('CONNECTED_AFTER_LINE_UP', x, `CONNECTED for htCall ${hex(htCall)} before its line-up`);
+    }
+    call.state = p1;
+  }
+
+  private forget(call: VCall): void {
+    this.calls.delete(call.htCall);
+    if (this.byHd.get(call.hdCall) === call) this.byHd.delete(call.hdCall);
+    if (call.linkContext !== 0) this.links.delete(call.linkContext);
+  }
+
+  private reset(): void {
+    this.initialized = false;
+    this.lines.clear();
+    this.calls.clear();
+    this.byHd.clear();
+    this.links.clear();
+  }
+}
+
+interface Slot {
+  readonly o: number;
+  readonly n: number;
+}
+
+function record(x: Exchange): ExchangeRecord {
+  const base = { seq: x.seq, time: x.time, bytes: x.buffer.slice() };
+  switch (x.type) {
+    case 'request':
+      return { ...base, type: 'request', code: x.oid, requestId: x.requestId, kind: x.kind };
+    case 'return':
+    case 'completion':
+      return { ...base, type: x.type, code: x.oid, requestId: x.requestId, kind: x.kind, status: x.status };
+    case 'indication':
+    case 'indicationReturn':
+      return { ...base, type: 'indication', code: x.status };
+  }
+}
