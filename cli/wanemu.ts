@@ -13,11 +13,12 @@ import {
   type FamilyName,
   type LayoutVariant,
 } from '../oid/index.js';
-import { EXIT_BAD_INPUT, EXIT_OK } from './exit-codes.js';
+import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK } from './exit-codes.js';
 import { HexInputError, parseHex } from './hex-input.js';
 import { layoutText, structureListText } from './layout-view.js';
 import { oidRows, oidTableText } from './oid-table.js';
 import { valueJson } from './value-view.js';
+import { runDemo } from '../sim/demo.js';
 
 /*
  * The `wanemu` command: thin, it parses arguments and calls the library.
@@ -26,6 +27,9 @@ import { valueJson } from './value-view.js';
 
 
 class UsageError extends Error {}
+
+/** A check (an expectation, a verifier rule) failed: exit 1. */
+class CheckFailed extends Error {}
 
 interface Io {
   out(text: string): void;
@@ -56,10 +60,11 @@ function program(io: Io): Command {
     .exitOverride();
 
   p.command('demo')
-    .description('the main job: for now, the OID_TAPI_* table with structure sizes (the simulated miniport comes next)')
-    .action(() => {
-      io.out('wanemu: the OID_TAPI_* requests NDISTAPI sends a WAN miniport, and their NDIS_TAPI_* buffers (bytes).');
-      io.out(oidTableText());
+    .description('the main job: a built-in demo of call flows on the simulated miniport, one line per exchange')
+    .action(async () => {
+      const result = await runDemo();
+      for (const line of result.lines) io.out(line);
+      if (result.violations > 0) throw new CheckFailed(`${result.violations} verifier violations`);
     });
 
   p.command('oids')
@@ -114,6 +119,10 @@ export async function main(argv: readonly string[], io: Io = { out: (s) => conso
   } catch (e) {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
+    }
+    if (e instanceof CheckFailed) {
+      io.err(`wanemu: ${e.message}`);
+      return EXIT_CHECK_FAILED;
     }
     if (e instanceof UsageError || e instanceof HexInputError) {
       io.err(`wanemu: ${e.message}`);

@@ -10,8 +10,30 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 describe('wanemu', () => {
-  test('with no command runs the main job: the OID table with both ABIs\' sizes', async () => {
+  test('with no command runs the main job: the demo flows, one named line per exchange, no violations', async () => {
     const r = await run();
+    expect(r.code).toBe(EXIT_OK);
+    const lines = r.out.split('\n');
+    const at = (re: RegExp): number => lines.findIndex((l) => re.test(l));
+    // Flow 1: the handle exchange, then the line-up before CONNECTED, then GET_ID "ndis" gives the link context.
+    const newCall = at(/LINE_NEWCALL hdCall=0x[0-9a-f]+/);
+    const written = at(/NDISTAPI writes htCall=0x[0-9a-f]+ into ulParam2/);
+    const lineUp = at(/NDIS_STATUS_WAN_LINE_UP .*ConnectionWrapperID=0x/);
+    const connected = at(/LINE_CALLSTATE CONNECTED/);
+    expect(newCall).toBeGreaterThan(0);
+    expect(written).toBe(newCall + 1);
+    expect(lineUp).toBeGreaterThan(written);
+    expect(connected).toBeGreaterThan(lineUp);
+    const context = /NdisLinkContext=(0x[0-9a-f]+)/.exec(lines[lineUp + 1]!)?.[1];
+    expect(lines.some((l) => l.includes(`DeviceID=${context}`))).toBe(true);
+    // Flow 3 times out to IDLE; flow 4 walks the outgoing progress states.
+    expect(at(/-- 3\./)).toBeLessThan(at(/-- 4\./));
+    for (const s of ['DIALING', 'PROCEEDING', 'RINGBACK']) expect(at(new RegExp(`LINE_CALLSTATE ${s}`))).toBeGreaterThan(at(/-- 4\./));
+    expect(r.out).toMatch(/\n\d+ exchanges, 0 verifier violations/);
+  });
+
+  test('oids prints the OID table with both ABIs\' sizes', async () => {
+    const r = await run('oids');
     expect(r.code).toBe(EXIT_OK);
     const rows = r.out.split('\n').filter((l) => l.startsWith('OID_TAPI_'));
     expect(rows).toHaveLength(36);
