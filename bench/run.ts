@@ -1,9 +1,13 @@
 import { codecFigures } from './codec-bench.js';
+import { lifecycleFigures } from './lifecycle-bench.js';
 
 /*
  * `npm run bench`: one JSON line per figure, each against a baseline measured in the same
  * run, so a figure is a ratio that survives a noisy machine.
  */
 for (const figure of codecFigures()) {
+  console.log(JSON.stringify(figure));
+}
+for (const figure of await lifecycleFigures()) {
   console.log(JSON.stringify(figure));
 }

@@ -13,9 +13,16 @@ import { StructAccess, readScalar, writeScalar } from './struct-access.js';
 class Scratch {
   readonly bytes: Uint8Array;
   readonly dv: DataView;
-  constructor(size: number) {
+  /** The buffers handed up, one per structure, made once so consumers can cache views of them. */
+  readonly event: Uint8Array;
+  readonly up: Uint8Array;
+  readonly down: Uint8Array;
+  constructor(size: number, eventSize: number, upSize: number, downSize: number) {
     this.bytes = new Uint8Array(size);
     this.dv = new DataView(this.bytes.buffer);
+    this.event = this.bytes.subarray(0, eventSize);
+    this.up = this.bytes.subarray(0, upSize);
+    this.down = this.bytes.subarray(0, downSize);
   }
 }
 
@@ -57,7 +64,7 @@ export class IndicationWriter {
     writeScalar(dv, e.p2.o, e.p2.n, p2);
     writeScalar(dv, e.p3.o, e.p3.n, p3);
     try {
-      this.indications$.next({ status: NDIS_STATUS_TAPI_INDICATION, buffer: s.bytes.subarray(0, this.event.size) });
+      this.indications$.next({ status: NDIS_STATUS_TAPI_INDICATION, buffer: s.event });
       return readScalar(dv, e.p2.o, e.p2.n);
     } finally {
       this.depth--;
@@ -75,7 +82,7 @@ export class IndicationWriter {
     u.set(s.dv, 0, 'NdisLinkHandle', linkHandle);
     u.set(s.dv, 0, 'NdisLinkContext', linkContext);
     try {
-      this.indications$.next({ status: NDIS_STATUS_WAN_LINE_UP, buffer: s.bytes.subarray(0, u.size) });
+      this.indications$.next({ status: NDIS_STATUS_WAN_LINE_UP, buffer: s.up });
       return u.get(s.dv, 0, 'NdisLinkContext');
     } finally {
       this.depth--;
@@ -88,7 +95,7 @@ export class IndicationWriter {
     const s = this.take(d.size);
     d.set(s.dv, 0, 'NdisLinkContext', linkContext);
     try {
-      this.indications$.next({ status: NDIS_STATUS_WAN_LINE_DOWN, buffer: s.bytes.subarray(0, d.size) });
+      this.indications$.next({ status: NDIS_STATUS_WAN_LINE_DOWN, buffer: s.down });
     } finally {
       this.depth--;
     }
@@ -98,7 +105,7 @@ export class IndicationWriter {
   private take(size: number): Scratch {
     let s = this.pool[this.depth];
     if (s === undefined) {
-      s = new Scratch(64);
+      s = new Scratch(Math.max(this.event.size, this.up.size, this.down.size), this.event.size, this.up.size, this.down.size);
       this.pool[this.depth] = s;
     }
     this.depth++;

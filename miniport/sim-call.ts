@@ -14,11 +14,16 @@ export class SimLine {
   addressStates = 0;
   /** Calls on the line not yet freed by CLOSE_CALL. */
   readonly calls = new Set<SimCall>();
+  /** Per address: calls that hold it (not yet IDLE). Kept by SimCore as calls change state. */
+  readonly busy: number[];
 
   constructor(
     /** 0-based index on the adapter. */
     readonly index: number,
-  ) {}
+    addresses: number,
+  ) {
+    this.busy = new Array<number>(addresses).fill(0);
+  }
 
   get open(): boolean {
     return this.hdLine !== 0;

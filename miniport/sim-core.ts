@@ -55,7 +55,7 @@ export class SimCore {
     readonly config: SimulatedMiniportConfig,
     readonly clock: Clock,
   ) {
-    this.lines = Array.from({ length: config.lines }, (_, i) => new SimLine(i));
+    this.lines = Array.from({ length: config.lines }, (_, i) => new SimLine(i, config.addressesPerLine));
     this.out = new IndicationWriter(config.abi, config.variant);
   }
 
@@ -88,9 +88,7 @@ export class SimCore {
 
   /** Calls on an address that hold it (every call not yet IDLE). */
   busyCalls(line: SimLine, addressId: number): number {
-    let n = 0;
-    for (const c of line.calls) if (c.addressId === addressId && c.state !== LINECALLSTATE_IDLE) n++;
-    return n;
+    return line.busy[addressId] ?? 0;
   }
 
   newCall(line: SimLine, addressId: number, htCall: number, inbound: boolean, mediaMode: number, bearerMode: number, callerId: string, calledId: string): SimCall {
@@ -98,6 +96,7 @@ export class SimCore {
     const call = new SimCall(hdCall, htCall, line, addressId, inbound, mediaMode, bearerMode, this.config.maxRate, callerId, calledId, this.nextCallId++);
     this.calls.set(hdCall, call);
     line.calls.add(call);
+    line.busy[addressId]!++;
     return call;
   }
 
@@ -149,6 +148,7 @@ export class SimCore {
     } else if (call.linkUp) {
       this.bringDown(call);
     }
+    if (to === LINECALLSTATE_IDLE) call.line.busy[call.addressId]!--;
     call.state = to;
     call.stateMode = mode;
     this.indicateState(call);
@@ -188,6 +188,7 @@ export class SimCore {
       call.timer = undefined;
     }
     if (call.linkUp) this.bringDown(call);
+    if (call.state !== LINECALLSTATE_IDLE) call.line.busy[call.addressId]!--;
     call.closed = true;
     this.calls.delete(call.hdCall);
     call.line.calls.delete(call);

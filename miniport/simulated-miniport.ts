@@ -21,6 +21,7 @@ import { LINE_OIDS } from './oids/line-oids.js';
 import { RequestContext, type OidEntry } from './oids/request-context.js';
 import { RemoteParty } from './remote-party.js';
 import { SimCore } from './sim-core.js';
+import { ViewCache } from './struct-access.js';
 import { resolveConfig, type SimulatedMiniportConfig, type SimulatedMiniportOptions } from './sim-config.js';
 
 const ENTRIES: ReadonlyMap<number, OidEntry> = new Map([...LINE_OIDS, ...CALL_OIDS, ...INFO_OIDS, GET_ID_OID].map((e) => [e.oid, e]));
@@ -72,6 +73,7 @@ export class SimulatedMiniport implements Miniport {
   private readonly core: SimCore;
   private readonly completions = new Subject<Completion>();
   private readonly pending = new Map<number, Pending>();
+  private readonly views = new ViewCache();
 
   constructor(options: SimulatedMiniportOptions & { readonly clock?: Clock } = {}) {
     const { clock, ...rest } = options;
@@ -101,14 +103,14 @@ export class SimulatedMiniport implements Miniport {
       return NDIS_STATUS_INVALID_LENGTH;
     }
     const policy = this.policies.take(oid);
-    if (policy.mode === 'sync') return entry.handler(this.core, new RequestContext(buffer, counts), access);
+    if (policy.mode === 'sync') return entry.handler(this.core, new RequestContext(buffer, this.views.of(buffer), counts), access);
     if (policy.mode === 'force' && policy.pend !== true) return policy.status;
     if (this.pending.has(requestId)) {
       // Two outstanding requests with one id could never be told apart at completion.
       return NDIS_STATUS_INVALID_DATA;
     }
     // The miniport owns the buffer until completion; it fills its own counts then.
-    const p: Pending = { requestId, kind, oid, entry, context: new RequestContext(buffer, { bytesUsed: 0, bytesNeeded: 0 }), policy, timer: undefined };
+    const p: Pending = { requestId, kind, oid, entry, context: new RequestContext(buffer, new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength), { bytesUsed: 0, bytesNeeded: 0 }), policy, timer: undefined };
     this.pending.set(requestId, p);
     if (policy.mode === 'pend' || policy.mode === 'force') {
       p.timer = this.clock.setTimer(policy.mode === 'pend' ? policy.delayMs : (policy.delayMs ?? 0), () => this.finish(p));

@@ -79,3 +79,25 @@ export function writeScalar(dv: DataView, at: number, size: number, value: numbe
       dv.setUint32(at + 4, Math.floor(value / TWO_32) >>> 0, true);
   }
 }
+
+/**
+ * DataViews over byte arrays, reused while the same arrays come back: the miniport indicates
+ * from a few scratch buffers and callers reuse request buffers, so a handful of entries hit
+ * almost always. One cache per consumer.
+ */
+export class ViewCache {
+  private readonly keys: Array<Uint8Array | undefined> = [undefined, undefined, undefined, undefined];
+  private readonly views: Array<DataView | undefined> = [undefined, undefined, undefined, undefined];
+  private next = 0;
+
+  of(bytes: Uint8Array): DataView {
+    const k = this.keys;
+    for (let i = 0; i < 4; i++) if (k[i] === bytes) return this.views[i]!;
+    const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const at = this.next;
+    k[at] = bytes;
+    this.views[at] = v;
+    this.next = (at + 1) & 3;
+    return v;
+  }
+}

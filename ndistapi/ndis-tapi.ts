@@ -20,7 +20,7 @@ import {
   type RequestKind,
 } from '../oid/index.js';
 import type { ByteCounts, Completion, Miniport, StatusIndication } from '../miniport/miniport.js';
-import { StructAccess, readScalar, writeScalar } from '../miniport/struct-access.js';
+import { StructAccess, ViewCache, readScalar, writeScalar } from '../miniport/struct-access.js';
 import type { Clock } from '../sim/clock.js';
 import type { Exchange } from './exchange.js';
 import type { LineEvent } from './line-event.js';
@@ -96,6 +96,7 @@ export class NdisTapi {
   private readonly open: StructAccess;
   private readonly makeCallAccess: StructAccess;
   private readonly handleAccess: Map<number, StructAccess> = new Map();
+  private readonly views = new ViewCache();
 
   /** Open lines by htLine. */
   readonly lines = new Map<number, ShimLine>();
@@ -180,9 +181,9 @@ export class NdisTapi {
       this.outstanding = q;
       this.beforeRequest(q);
       const counts = this.counts;
-      this.exchanges.next({ type: 'request', seq: this.seq++, time: this.now(), requestId: q.requestId, kind: q.kind, oid: q.oid, buffer: q.buffer });
+      if (this.exchanges.observed) this.exchanges.next({ type: 'request', seq: this.seq++, time: this.now(), requestId: q.requestId, kind: q.kind, oid: q.oid, buffer: q.buffer });
       const status = this.miniport.request(q.requestId, q.kind, q.oid, q.buffer, counts);
-      this.exchanges.next({
+      if (this.exchanges.observed) this.exchanges.next({
         type: 'return', seq: this.seq++, time: this.now(), requestId: q.requestId, kind: q.kind, oid: q.oid, status,
         bytesUsed: counts.bytesUsed, bytesNeeded: counts.bytesNeeded, buffer: q.buffer,
       });
@@ -193,7 +194,7 @@ export class NdisTapi {
   private onCompletion(c: Completion): void {
     const q = this.outstanding;
     const buffer = q !== undefined && q.requestId === c.requestId ? q.buffer : new Uint8Array(0);
-    this.exchanges.next({
+    if (this.exchanges.observed) this.exchanges.next({
       type: 'completion', seq: this.seq++, time: this.now(), requestId: c.requestId, kind: c.kind, oid: c.oid, status: c.status,
       bytesUsed: c.bytesUsed, bytesNeeded: c.bytesNeeded, buffer,
     });
@@ -212,7 +213,7 @@ export class NdisTapi {
   /** Bookkeeping NDISTAPI does as it sends: MAKE_CALL's htCall is known from now on. */
   private beforeRequest(q: Queued): void {
     if (q.oid !== OID_TAPI_MAKE_CALL || q.buffer.length < this.makeCallAccess.size) return;
-    const dv = view(q.buffer);
+    const dv = this.views.of(q.buffer);
     const a = this.makeCallAccess;
     const htCall = a.get(dv, 0, 'htCall');
     const line = this.lineByHd(a.get(dv, 0, 'hdLine'));
@@ -233,7 +234,7 @@ export class NdisTapi {
         return;
       case OID_TAPI_OPEN: {
         if (!ok || q.buffer.length < this.open.size) return;
-        const dv = view(q.buffer);
+        const dv = this.views.of(q.buffer);
         const htLine = this.open.get(dv, 0, 'htLine');
         this.lines.set(htLine, { deviceId: this.open.get(dv, 0, 'ulDeviceID'), htLine, hdLine: this.open.get(dv, 0, 'hdLine') });
         return;
@@ -255,7 +256,7 @@ export class NdisTapi {
       }
       case OID_TAPI_MAKE_CALL: {
         if (q.buffer.length < this.makeCallAccess.size) return;
-        const dv = view(q.buffer);
+        const dv = this.views.of(q.buffer);
         const call = this.calls.get(this.makeCallAccess.get(dv, 0, 'htCall'));
         if (call === undefined) return;
         if (ok) {
@@ -271,7 +272,7 @@ export class NdisTapi {
 
   private handle(q: Queued): number {
     const a = this.handleAccess.get(q.oid)!;
-    return q.buffer.length < a.size ? 0 : a.get(view(q.buffer), 0, q.oid === OID_TAPI_CLOSE ? 'hdLine' : 'hdCall');
+    return q.buffer.length < a.size ? 0 : a.get(this.views.of(q.buffer), 0, q.oid === OID_TAPI_CLOSE ? 'hdLine' : 'hdCall');
   }
 
   private lineByHd(hdLine: number): ShimLine | undefined {
@@ -294,7 +295,7 @@ export class NdisTapi {
   }
 
   private onIndication(i: StatusIndication): void {
-    this.exchanges.next({ type: 'indication', seq: this.seq++, time: this.now(), status: i.status, buffer: i.buffer });
+    if (this.exchanges.observed) this.exchanges.next({ type: 'indication', seq: this.seq++, time: this.now(), status: i.status, buffer: i.buffer });
     switch (i.status) {
       case NDIS_STATUS_TAPI_INDICATION:
         this.onTapiEvent(i.buffer);
@@ -306,13 +307,13 @@ export class NdisTapi {
         this.onLineDown(i.buffer);
         break;
     }
-    this.exchanges.next({ type: 'indicationReturn', seq: this.seq++, time: this.now(), status: i.status, buffer: i.buffer });
+    if (this.exchanges.observed) this.exchanges.next({ type: 'indicationReturn', seq: this.seq++, time: this.now(), status: i.status, buffer: i.buffer });
   }
 
   private onTapiEvent(buffer: Uint8Array): void {
     const e = this.ev;
     if (buffer.length < e.p3.o + e.p3.n) return;
-    const dv = view(buffer);
+    const dv = this.views.of(buffer);
     const htLine = readScalar(dv, e.htLine.o, e.htLine.n);
     const htCall = readScalar(dv, e.htCall.o, e.htCall.n);
     const msg = dv.getUint32(e.ulMsg.o, true);
@@ -330,38 +331,38 @@ export class NdisTapi {
         writeScalar(dv, e.p2.o, e.p2.n, newHt);
         this.calls.set(newHt, { htCall: newHt, htLine, hdCall: p1, state: 0, linkContext: 0 });
         this.callsByHd.set(p1, newHt);
-        this.events.next({ type: 'newCall', htLine, htCall: newHt, hdCall: p1 });
+        if (this.events.observed) this.events.next({ type: 'newCall', htLine, htCall: newHt, hdCall: p1 });
         return;
       }
       case LINE_CALLSTATE: {
         const call = this.calls.get(htCall);
         if (call === undefined) return;
         call.state = p1;
-        this.events.next({ type: 'callState', htLine, htCall, state: p1, mode: p2, mediaMode: p3 });
+        if (this.events.observed) this.events.next({ type: 'callState', htLine, htCall, state: p1, mode: p2, mediaMode: p3 });
         return;
       }
       case LINE_CALLINFO:
         if (!this.calls.has(htCall)) return;
-        this.events.next({ type: 'callInfo', htLine, htCall, changed: p1 });
+        if (this.events.observed) this.events.next({ type: 'callInfo', htLine, htCall, changed: p1 });
         return;
       case LINE_LINEDEVSTATE:
-        this.events.next({ type: 'lineDevState', htLine, state: p1, param2: p2, param3: p3 });
+        if (this.events.observed) this.events.next({ type: 'lineDevState', htLine, state: p1, param2: p2, param3: p3 });
         return;
       case LINE_ADDRESSSTATE:
-        this.events.next({ type: 'addressState', htLine, addressId: p1, state: p2 });
+        if (this.events.observed) this.events.next({ type: 'addressState', htLine, addressId: p1, state: p2 });
         return;
       case LINE_CLOSE:
-        this.events.next({ type: 'lineClose', htLine });
+        if (this.events.observed) this.events.next({ type: 'lineClose', htLine });
         return;
       default:
-        this.events.next({ type: 'other', htLine, htCall, msg, param1: p1, param2: p2, param3: p3 });
+        if (this.events.observed) this.events.next({ type: 'other', htLine, htCall, msg, param1: p1, param2: p2, param3: p3 });
     }
   }
 
   private onLineUp(buffer: Uint8Array): void {
     const a = this.up;
     if (buffer.length < a.size) return;
-    const dv = view(buffer);
+    const dv = this.views.of(buffer);
     const htCall = a.get(dv, 0, 'ConnectionWrapperID');
     const call = this.calls.get(htCall);
     let context = a.get(dv, 0, 'NdisLinkContext');
@@ -374,26 +375,22 @@ export class NdisTapi {
       call.linkContext = context;
       this.links.set(context, htCall);
     }
-    this.events.next({ type: 'lineUp', htCall, linkContext: context, linkSpeed: a.get(dv, 0, 'LinkSpeed') });
+    if (this.events.observed) this.events.next({ type: 'lineUp', htCall, linkContext: context, linkSpeed: a.get(dv, 0, 'LinkSpeed') });
   }
 
   private onLineDown(buffer: Uint8Array): void {
     const a = this.down;
     if (buffer.length < a.size) return;
-    const context = a.get(view(buffer), 0, 'NdisLinkContext');
+    const context = a.get(this.views.of(buffer), 0, 'NdisLinkContext');
     const htCall = this.links.get(context) ?? 0;
     this.links.delete(context);
     const call = this.calls.get(htCall);
     if (call !== undefined) call.linkContext = 0;
-    this.events.next({ type: 'lineDown', htCall, linkContext: context });
+    if (this.events.observed) this.events.next({ type: 'lineDown', htCall, linkContext: context });
   }
 }
 
 interface Slot {
   readonly o: number;
   readonly n: number;
-}
-
-function view(b: Uint8Array): DataView {
-  return new DataView(b.buffer, b.byteOffset, b.byteLength);
 }

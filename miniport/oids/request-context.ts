@@ -5,14 +5,11 @@ import { StructAccess } from '../struct-access.js';
 
 /** One request as a handler sees it: the information buffer, a view over it, and its byte counts. */
 export class RequestContext {
-  readonly dv: DataView;
-
   constructor(
     readonly bytes: Uint8Array,
+    readonly dv: DataView,
     readonly counts: ByteCounts,
-  ) {
-    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
+  ) {}
 
   /** NDIS_STATUS_INVALID_LENGTH with the bytes the buffer should have held. */
   tooShort(needed: number): number {

@@ -28,7 +28,7 @@ import {
   type RequestKind,
   type StructName,
 } from '../../oid/index.js';
-import { StructAccess, readScalar } from '../../miniport/struct-access.js';
+import { StructAccess, ViewCache, readScalar } from '../../miniport/struct-access.js';
 import type { Exchange } from '../exchange.js';
 import { RULES_BY_ID, type RuleId } from './rules.js';
 import type { ExchangeRecord, Violation } from './violation.js';
@@ -74,6 +74,7 @@ export class Verifier {
   private readonly relaxed = new Set<RuleId>();
   private readonly subscription: Subscription;
   private readonly access = new Map<StructName, StructAccess>();
+  private readonly views = new ViewCache();
   private readonly ev: { htLine: Slot; htCall: Slot; ulMsg: Slot; p1: Slot; p2: Slot; p3: Slot };
 
   private initialized = false;
@@ -135,7 +136,7 @@ export class Verifier {
   private read(name: StructName, buffer: Uint8Array, member: string): number {
     const a = this.struct(name);
     if (buffer.length < a.size) return 0;
-    return a.get(new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength), 0, member);
+    return a.get(this.views.of(buffer), 0, member);
   }
 
   private breach(id: RuleId, x: Exchange, detail: string): void {
@@ -292,7 +293,7 @@ export class Verifier {
   private checkGetId(x: Exchange, r: VRequest): void {
     const a = this.struct('NDIS_TAPI_GET_ID');
     if (r.buffer.length < a.size || this.read('NDIS_TAPI_GET_ID', r.buffer, 'ulSelect') !== LINECALLSELECT_CALL) return;
-    const dv = new DataView(r.buffer.buffer, r.buffer.byteOffset, r.buffer.byteLength);
+    const dv = this.views.of(r.buffer);
     const classSize = a.get(dv, 0, 'ulDeviceClassSize');
     const classOffset = a.get(dv, 0, 'ulDeviceClassOffset');
     if (classOffset + classSize > r.buffer.length) return;
@@ -344,7 +345,7 @@ export class Verifier {
   private onIndicationReturn(x: Extract<Exchange, { type: 'indicationReturn' }>): void {
     if (this.newCall !== undefined) {
       const e = this.ev;
-      const dv = new DataView(x.buffer.buffer, x.buffer.byteOffset, x.buffer.byteLength);
+      const dv = this.views.of(x.buffer);
       const htCall = x.buffer.length >= e.p2.o + e.p2.n ? readScalar(dv, e.p2.o, e.p2.n) : 0;
       if (htCall !== 0) {
         const call: VCall = { htCall, htLine: this.newCall.htLine, hdCall: this.newCall.hdCall, state: 0, linkContext: 0 };
@@ -365,7 +366,7 @@ export class Verifier {
   private onTapiEvent(x: Extract<Exchange, { type: 'indication' }>): void {
     const e = this.ev;
     if (x.buffer.length < e.p3.o + e.p3.n) return;
-    const dv = new DataView(x.buffer.buffer, x.buffer.byteOffset, x.buffer.byteLength);
+    const dv = this.views.of(x.buffer);
     const htLine = readScalar(dv, e.htLine.o, e.htLine.n);
     const htCall = readScalar(dv, e.htCall.o, e.htCall.n);
     const msg = dv.getUint32(e.ulMsg.o, true);
@@ -373,8 +374,7 @@ export class Verifier {
     const p2 = readScalar(dv, e.p2.o, e.p2.n);
     const p3 = readScalar(dv, e.p3.o, e.p3.n);
     const line = this.lines.get(htLine);
-    const msgName = nameOf('LINE_MESSAGE', msg);
-    if (line === undefined) this.breach('EVENT_UNKNOWN_LINE', x, `${msgName} for htLine ${hex(htLine)}, which is not open`);
+    if (line === undefined) this.breach('EVENT_UNKNOWN_LINE', x, `${nameOf('LINE_MESSAGE', msg)} for htLine ${hex(htLine)}, which is not open`);
     if (msg === LINE_NEWCALL) {
       if (htCall !== 0 || p2 !== 0 || p3 !== 0 || p1 === 0) {
         this.breach('NEWCALL_FIELDS', x, `LINE_NEWCALL with hdCall (ulParam1) ${hex(p1)}, htCall ${hex(htCall)}, ulParam2 ${hex(p2)}, ulParam3 ${hex(p3)}`);
@@ -389,11 +389,11 @@ export class Verifier {
     if (msg !== LINE_CALLSTATE && msg !== LINE_CALLINFO && msg !== LINE_CALLDEVSPECIFIC) return;
     const call = this.calls.get(htCall);
     if (call === undefined) {
-      this.breach('EVENT_UNKNOWN_CALL', x, `${msgName} for htCall ${hex(htCall)}, which NDISTAPI does not know or has closed`);
+      this.breach('EVENT_UNKNOWN_CALL', x, `${nameOf('LINE_MESSAGE', msg)} for htCall ${hex(htCall)}, which NDISTAPI does not know or has closed`);
       return;
     }
     if (call.state === LINECALLSTATE_IDLE) {
-      this.breach('EVENT_AFTER_IDLE', x, `${msgName}${msg === LINE_CALLSTATE ? ` ${state(p1)}` : ''} for htCall ${hex(htCall)} after IDLE`);
+      this.breach('EVENT_AFTER_IDLE', x, `${nameOf('LINE_MESSAGE', msg)}${msg === LINE_CALLSTATE ? ` ${state(p1)}` : ''} for htCall ${hex(htCall)} after IDLE`);
     }
     if (msg !== LINE_CALLSTATE) return;
     if (p1 === 0 || (p1 & (p1 - 1)) !== 0) {

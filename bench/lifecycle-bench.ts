@@ -1,0 +1,184 @@
+import {
+  LINECALLSTATE_ACCEPTED,
+  LINECALLSTATE_CONNECTED,
+  LINECALLSTATE_DISCONNECTED,
+  LINECALLSTATE_IDLE,
+  LINECALLSTATE_OFFERING,
+  LINEMEDIAMODE_DIGITALDATA,
+  LINE_CALLSTATE,
+  LINE_NEWCALL,
+  NDIS_STATUS_SUCCESS,
+  OID_TAPI_ACCEPT,
+  OID_TAPI_ANSWER,
+  OID_TAPI_CLOSE_CALL,
+  codecFor,
+  isCodecError,
+  type StructName,
+} from '../oid/index.js';
+import { SimulatedMiniport } from '../miniport/simulated-miniport.js';
+import { StructAccess } from '../miniport/struct-access.js';
+import { NdisTapi, type RequestResult } from '../ndistapi/ndis-tapi.js';
+import { NdisTapiClient } from '../ndistapi/ndis-tapi-client.js';
+import { Verifier } from '../ndistapi/verifier/verifier.js';
+import { VirtualClock } from '../sim/virtual-clock.js';
+import { decodeEventByHand, encodeEventByHand } from './event-dataview-baseline.js';
+import { compareRates, type Figure } from './measure.js';
+
+/** The stack the lifecycle figures run: SimulatedMiniport + NdisTapi + Verifier on the virtual clock. */
+interface Stack {
+  readonly clock: VirtualClock;
+  readonly miniport: SimulatedMiniport;
+  readonly shim: NdisTapi;
+  readonly verifier: Verifier;
+  readonly htLine: number;
+}
+
+async function stack(callsPerAddress: number): Promise<Stack> {
+  const clock = new VirtualClock();
+  const miniport = new SimulatedMiniport({ clock, lines: 1, callsPerAddress });
+  const shim = new NdisTapi(miniport, clock);
+  const verifier = new Verifier(shim.exchanges$, miniport.abi, miniport.variant);
+  const client = new NdisTapiClient(shim);
+  await client.initialize(0);
+  await client.open(0);
+  const htLine = shim.htLineFor(0);
+  await client.setDefaultMediaDetection(htLine, LINEMEDIAMODE_DIGITALDATA);
+  return { clock, miniport, shim, verifier, htLine };
+}
+
+/** A request buffer per OID, built once by its codec; each request patches hdCall in place. */
+class CallRequest {
+  private readonly access: StructAccess;
+  private readonly buffer: Uint8Array;
+  private readonly dv: DataView;
+  constructor(
+    private readonly s: Stack,
+    readonly oid: number,
+    structure: StructName,
+  ) {
+    const bytes = codecFor(structure, s.miniport.abi, s.miniport.variant).encode({});
+    if (isCodecError(bytes)) throw new Error(bytes.toString());
+    this.buffer = bytes;
+    this.dv = new DataView(bytes.buffer);
+    this.access = new StructAccess(structure, s.miniport.abi, s.miniport.variant);
+  }
+  send(hdCall: number, done: (r: RequestResult) => void): void {
+    this.access.set(this.dv, 0, 'hdCall', hdCall);
+    this.s.shim.submit('set', this.oid, this.buffer, done);
+  }
+}
+
+/**
+ * Complete incoming-call lifecycles through the whole stack (issue 3, item 8): new call,
+ * offering, ACCEPT, ANSWER (line-up, connected), remote hang-up (line-down, disconnected),
+ * CLOSE_CALL (idle, freed), against a bare loop with plain Maps doing the same state changes
+ * and the same 48-byte NDIS_TAPI_EVENT encode and decode for each of the six call events.
+ */
+export async function lifecycleFigures(): Promise<Figure[]> {
+  const s = await stack(1);
+  const accept = new CallRequest(s, OID_TAPI_ACCEPT, 'NDIS_TAPI_ACCEPT');
+  const answer = new CallRequest(s, OID_TAPI_ANSWER, 'NDIS_TAPI_ANSWER');
+  const close = new CallRequest(s, OID_TAPI_CLOSE_CALL, 'NDIS_TAPI_CLOSE_CALL');
+  let failures = 0;
+  const check = (r: RequestResult): void => {
+    if (r.status !== NDIS_STATUS_SUCCESS) failures++;
+  };
+  const lifecycles = (n: number): number => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const offer = s.miniport.remote.offer({ mediaMode: LINEMEDIAMODE_DIGITALDATA });
+      if (!offer.ok) throw new Error(`bench: offer refused (${offer.reason})`);
+      accept.send(offer.hdCall, check);
+      answer.send(offer.hdCall, check);
+      s.miniport.remote.hangUp(offer.hdCall);
+      close.send(offer.hdCall, check);
+      sum += offer.htCall & 0xff;
+    }
+    return sum;
+  };
+
+  // The baseline: the same six 48-byte events encoded and decoded by hand, state in plain Maps.
+  const buf = new DataView(new ArrayBuffer(48));
+  const byHd = new Map<number, { htCall: number; state: number }>();
+  const byHt = new Map<number, number>();
+  let nextHd = 0x20000;
+  let nextHt = 0x7f000000;
+  const ev = { htLine: 0x7e000000, htCall: 0, ulMsg: 0, ulParam1: 0, ulParam2: 0, ulParam3: 0 };
+  const event = (htCall: number, msg: number, p1: number, p3: number): number => {
+    ev.htCall = htCall;
+    ev.ulMsg = msg;
+    ev.ulParam1 = p1;
+    ev.ulParam3 = p3;
+    encodeEventByHand(ev, buf, 0);
+    return decodeEventByHand(buf, 0).ulMsg;
+  };
+  const bare = (n: number): number => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const hd = nextHd++;
+      const ht = (nextHt += 16);
+      sum += event(0, LINE_NEWCALL, hd, 0);
+      const call = { htCall: ht, state: LINECALLSTATE_OFFERING };
+      byHd.set(hd, call);
+      byHt.set(ht, hd);
+      sum += event(ht, LINE_CALLSTATE, LINECALLSTATE_OFFERING, LINEMEDIAMODE_DIGITALDATA);
+      call.state = LINECALLSTATE_ACCEPTED;
+      sum += event(ht, LINE_CALLSTATE, call.state, LINEMEDIAMODE_DIGITALDATA);
+      call.state = LINECALLSTATE_CONNECTED;
+      sum += event(ht, LINE_CALLSTATE, call.state, LINEMEDIAMODE_DIGITALDATA);
+      call.state = LINECALLSTATE_DISCONNECTED;
+      sum += event(ht, LINE_CALLSTATE, call.state, LINEMEDIAMODE_DIGITALDATA);
+      call.state = LINECALLSTATE_IDLE;
+      sum += event(ht, LINE_CALLSTATE, call.state, LINEMEDIAMODE_DIGITALDATA);
+      byHd.delete(hd);
+      byHt.delete(ht);
+    }
+    return sum;
+  };
+
+  const rate = compareRates('lifecycle.incoming', lifecycles, bare, { n: 20_000, rounds: 9 });
+  if (failures > 0 || s.verifier.violations.length > 0 || s.miniport.callCount !== 0) {
+    throw new Error(`bench: ${failures} failed requests, ${s.verifier.violations.length} violations, ${s.miniport.callCount} calls left`);
+  }
+  return [{ ...rate, unit: 'lifecycles/s' }, await heldCallMemory()];
+}
+
+const HELD = 100_000;
+
+function heapUsed(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc !== undefined) {
+    gc();
+    gc();
+  }
+  return process.memoryUsage().heapUsed;
+}
+
+/**
+ * Memory per held call: 100,000 incoming calls answered and left connected, heap used before and
+ * after (after full collections when node runs with --expose-gc), per call. The baseline is
+ * the same count of calls held as plain objects in two Maps (hdCall → call, htCall → hdCall).
+ */
+async function heldCallMemory(): Promise<Figure> {
+  const s = await stack(HELD);
+  const answer = new CallRequest(s, OID_TAPI_ANSWER, 'NDIS_TAPI_ANSWER');
+  const before = heapUsed();
+  for (let i = 0; i < HELD; i++) {
+    const offer = s.miniport.remote.offer({ mediaMode: LINEMEDIAMODE_DIGITALDATA });
+    if (!offer.ok) throw new Error(`bench: offer ${i} refused (${offer.reason})`);
+    answer.send(offer.hdCall, () => undefined);
+  }
+  const perCall = (heapUsed() - before) / HELD;
+  if (s.miniport.callCount !== HELD || s.shim.calls.size !== HELD || s.verifier.liveCalls !== HELD) throw new Error('bench: calls were not all held');
+
+  const b0 = heapUsed();
+  const byHd = new Map<number, { htCall: number; state: number; linkContext: number }>();
+  const byHt = new Map<number, number>();
+  for (let i = 0; i < HELD; i++) {
+    byHd.set(0x20000 + i, { htCall: 0x7f000000 + i * 16, state: LINECALLSTATE_CONNECTED, linkContext: 0x6e000000 + i * 16 });
+    byHt.set(0x7f000000 + i * 16, 0x20000 + i);
+  }
+  const basePerCall = (heapUsed() - b0) / HELD;
+  if (byHd.size !== HELD || byHt.size !== HELD) throw new Error('unreachable');
+  return { name: 'memory.held-call', value: Math.round(perCall), unit: 'bytes/call', baseline: Math.round(basePerCall), ratio: Math.round((perCall / basePerCall) * 1000) / 1000 };
+}
