@@ -32,13 +32,9 @@ interface Transition {
   readonly to: number | 'given';
 }
 
-/** A call MAKE_CALL created, before its first state is indicated (not a LINECALLSTATE_*). */
-export const NEW_CALL = 0;
-
 const OFFERED = [LINECALLSTATE_OFFERING, LINECALLSTATE_ACCEPTED];
 const PLACING = [LINECALLSTATE_DIALING, LINECALLSTATE_PROCEEDING, LINECALLSTATE_RINGBACK];
 const LIVE = [
-  NEW_CALL,
   LINECALLSTATE_OFFERING,
   LINECALLSTATE_ACCEPTED,
   LINECALLSTATE_DIALTONE,
@@ -63,11 +59,8 @@ export const CALL_TRANSITIONS: Readonly<Record<CallEvent, Transition>> = {
   offerTimeout: { from: OFFERED, to: LINECALLSTATE_IDLE },
   /** The caller hung up before the call was answered. */
   abandon: { from: OFFERED, to: LINECALLSTATE_IDLE },
-  /**
-   * The first progress state of an outgoing call: after MAKE_CALL with a destination, or after
-   * OID_TAPI_DIAL on a call MAKE_CALL left in DIALTONE.
-   */
-  place: { from: [NEW_CALL, LINECALLSTATE_DIALTONE], to: 'given' },
+  /** OID_TAPI_DIAL on a call MAKE_CALL left in DIALTONE: the first progress state. */
+  place: { from: [LINECALLSTATE_DIALTONE], to: 'given' },
   /** The network reports progress of an outgoing call (the target state comes with it). */
   progress: { from: PLACING, to: 'given' },
   /** The far end answers an outgoing call. */

@@ -195,19 +195,39 @@ export class SimCore {
   }
 
   /**
-   * After MAKE_CALL with a destination, or DIAL, completes: the configured progress states one
-   * clock step apart (the first at the next turn of the clock, so it follows the completion),
-   * then the outcome.
+   * OID_TAPI_MAKE_CALL: the call is placed (in its first progress state) or, without a
+   * destination, waits in DIALTONE for OID_TAPI_DIAL (§6.7), as soon as the request is done;
+   * the state is indicated at the next turn of the clock, after the completion, since the
+   * reference advises completing MAKE_CALL before indicating for its htCall.
    */
-  startOutgoing(call: SimCall, step = 0): void {
+  placeCall(call: SimCall, dialNow: boolean): void {
+    const first = this.config.outgoing.progress[0]!;
+    call.state = dialNow ? first : LINECALLSTATE_DIALTONE;
+    call.stateMode = dialNow ? 0 : LINEDIALTONEMODE_NORMAL;
+    call.timer = this.clock.setTimer(0, () => {
+      call.timer = undefined;
+      if (call.closed) return;
+      this.indicateState(call);
+      if (dialNow) this.startOutgoing(call, 1);
+    });
+  }
+
+  /** OID_TAPI_DIAL on a call waiting in DIALTONE: the first progress state now, then the rest. */
+  dial(call: SimCall): boolean {
+    if (!this.move(call, 'place', this.config.outgoing.progress[0])) return false;
+    this.startOutgoing(call, 1);
+    return true;
+  }
+
+  /** The progress states from `step` on, `outgoing.stepMs` apart on the clock, then the outcome. */
+  private startOutgoing(call: SimCall, step: number): void {
     const { progress, stepMs } = this.config.outgoing;
-    call.timer = this.clock.setTimer(step === 0 ? 0 : stepMs, () => {
+    call.timer = this.clock.setTimer(stepMs, () => {
       call.timer = undefined;
       if (call.closed) return;
       if (step < progress.length) {
         const target = progress[step]!;
-        const moved = call.state === target || this.move(call, step === 0 ? 'place' : 'progress', target);
-        if (moved) this.startOutgoing(call, step + 1);
+        if (call.state === target || this.move(call, 'progress', target)) this.startOutgoing(call, step + 1);
         return;
       }
       this.finishOutgoing(call, this.outcomeFor(call));
@@ -241,13 +261,6 @@ export class SimCore {
   remoteHangUp(call: SimCall): boolean {
     if (this.move(call, 'abandon')) return true;
     return this.move(call, 'remoteHangUp', undefined, LINEDISCONNECTMODE_NORMAL);
-  }
-
-  /** MAKE_CALL without digits waits in DIALTONE for OID_TAPI_DIAL. */
-  enterDialtone(call: SimCall): void {
-    call.state = LINECALLSTATE_DIALTONE;
-    call.stateMode = LINEDIALTONEMODE_NORMAL;
-    this.indicateState(call);
   }
 
   /** Everything goes: PROVIDER_SHUTDOWN. Line-down for every link still up, all state dropped. */

@@ -111,15 +111,8 @@ function makeCall(core: SimCore, r: RequestContext, a: StructAccess): number {
   if (core.busyCalls(line, addressId) >= config.callsPerAddress) return NDIS_STATUS_TAPI_CALLUNAVAIL;
   const call = core.newCall(line, addressId, htCall, false, mediaMode, bearerMode, '', dest);
   a.set(r.dv, 0, 'hdCall', call.hdCall);
-  if (destSize === 0) {
-    // Two-step dialling: a call appearance waits in DIALTONE for OID_TAPI_DIAL.
-    call.timer = core.clock.setTimer(0, () => {
-      call.timer = undefined;
-      if (!call.closed) core.enterDialtone(call);
-    });
-  } else {
-    core.startOutgoing(call);
-  }
+  // Two-step dialling when no destination is given: a call appearance waits in DIALTONE.
+  core.placeCall(call, destSize !== 0);
   return done(r, a);
 }
 
@@ -132,7 +125,7 @@ function dial(core: SimCore, r: RequestContext, a: StructAccess): number {
   if (digits === undefined) return r.tooShort(a.offset('szDestAddress') + size);
   if (call.state !== LINECALLSTATE_DIALTONE) return NDIS_STATUS_TAPI_INVALCALLSTATE;
   call.calledId = digits;
-  core.startOutgoing(call);
+  core.dial(call);
   r.counts.bytesUsed = Math.max(a.size, a.offset('szDestAddress') + size);
   return NDIS_STATUS_SUCCESS;
 }
