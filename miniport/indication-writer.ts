@@ -7,7 +7,8 @@ import {
   type LayoutVariant,
 } from '../oid/index.js';
 import type { StatusIndication } from './miniport.js';
-import { StructAccess, readScalar, writeScalar } from './struct-access.js';
+import { StructAccess } from './struct-access.js';
+import { TapiEventFields } from './tapi-event-fields.js';
 
 /** One scratch buffer per nesting level: an observer may cause an indication while one is delivered. */
 class Scratch {
@@ -34,19 +35,16 @@ class Scratch {
  */
 export class IndicationWriter {
   readonly indications$ = new Subject<StatusIndication>();
-  private readonly event: StructAccess;
+  private readonly event: TapiEventFields;
   private readonly up: StructAccess;
   private readonly down: StructAccess;
-  private readonly ev: { htLine: F; htCall: F; ulMsg: F; p1: F; p2: F; p3: F };
   private readonly pool: Scratch[] = [];
   private depth = 0;
 
   constructor(abi: Abi, variant: LayoutVariant) {
-    this.event = new StructAccess('NDIS_TAPI_EVENT', abi, variant);
+    this.event = new TapiEventFields(abi, variant);
     this.up = new StructAccess('NDIS_MAC_LINE_UP', abi, variant);
     this.down = new StructAccess('NDIS_MAC_LINE_DOWN', abi, variant);
-    const f = (name: string): F => field(this.event, name);
-    this.ev = { htLine: f('htLine'), htCall: f('htCall'), ulMsg: f('ulMsg'), p1: f('ulParam1'), p2: f('ulParam2'), p3: f('ulParam3') };
   }
 
   /**
@@ -55,17 +53,10 @@ export class IndicationWriter {
    */
   tapiEvent(htLine: number, htCall: number, msg: number, p1: number, p2: number, p3: number): number {
     const s = this.take(this.event.size);
-    const dv = s.dv;
-    const e = this.ev;
-    writeScalar(dv, e.htLine.o, e.htLine.n, htLine);
-    writeScalar(dv, e.htCall.o, e.htCall.n, htCall);
-    dv.setUint32(e.ulMsg.o, msg, true);
-    writeScalar(dv, e.p1.o, e.p1.n, p1);
-    writeScalar(dv, e.p2.o, e.p2.n, p2);
-    writeScalar(dv, e.p3.o, e.p3.n, p3);
+    this.event.write(s.dv, htLine, htCall, msg, p1, p2, p3);
     try {
       this.indications$.next({ status: NDIS_STATUS_TAPI_INDICATION, buffer: s.event });
-      return readScalar(dv, e.p2.o, e.p2.n);
+      return this.event.param2(s.dv);
     } finally {
       this.depth--;
     }
@@ -112,14 +103,4 @@ export class IndicationWriter {
     s.bytes.fill(0, 0, size);
     return s;
   }
-}
-
-interface F {
-  readonly o: number;
-  readonly n: number;
-}
-
-function field(a: StructAccess, name: string): F {
-  const f = a.field(name);
-  return { o: f.offset, n: f.size };
 }

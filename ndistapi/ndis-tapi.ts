@@ -20,7 +20,9 @@ import {
   type RequestKind,
 } from '../oid/index.js';
 import type { ByteCounts, Completion, Miniport, StatusIndication } from '../miniport/miniport.js';
-import { StructAccess, ViewCache, readScalar, writeScalar } from '../miniport/struct-access.js';
+import { StructAccess, ViewCache } from '../miniport/struct-access.js';
+import { TapiEventFields } from '../miniport/tapi-event-fields.js';
+import { HandleTable, type TrackedCall, type TrackedLine } from './handle-table.js';
 import type { Clock } from '../sim/clock.js';
 import type { Exchange } from './exchange.js';
 import type { LineEvent } from './line-event.js';
@@ -39,23 +41,10 @@ export interface RequestResult {
 export type RequestCallback = (result: RequestResult) => void;
 
 /** A line NDISTAPI opened. */
-export interface ShimLine {
-  readonly deviceId: number;
-  readonly htLine: number;
-  hdLine: number;
-}
+export type ShimLine = TrackedLine;
 
 /** A call NDISTAPI knows: from LINE_NEWCALL or from its own MAKE_CALL. */
-export interface ShimCall {
-  readonly htCall: number;
-  readonly htLine: number;
-  /** The miniport's handle; 0 while MAKE_CALL has not completed. */
-  hdCall: number;
-  /** Last LINECALLSTATE_* indicated; 0 before the first. */
-  state: number;
-  /** NdisLinkContext of the call's data link while it is up; 0 otherwise. */
-  linkContext: number;
-}
+export type ShimCall = TrackedCall;
 
 interface Queued {
   readonly requestId: number;
@@ -90,7 +79,8 @@ export class NdisTapi {
   private nextHtCall = HTCALL_BASE;
   private nextLinkContext = LINK_CONTEXT_BASE;
   private seq = 0;
-  private readonly ev: { htLine: Slot; htCall: Slot; ulMsg: Slot; p1: Slot; p2: Slot; p3: Slot };
+  private readonly ev: TapiEventFields;
+  private readonly table = new HandleTable();
   private readonly up: StructAccess;
   private readonly down: StructAccess;
   private readonly open: StructAccess;
@@ -99,13 +89,13 @@ export class NdisTapi {
   private readonly views = new ViewCache();
 
   /** Open lines by htLine. */
-  readonly lines = new Map<number, ShimLine>();
+  readonly lines = this.table.lines;
   /** Known calls by htCall. */
-  readonly calls = new Map<number, ShimCall>();
+  readonly calls = this.table.calls;
   /** htCall by the miniport's hdCall. */
-  readonly callsByHd = new Map<number, number>();
+  readonly callsByHd = this.table.callsByHd;
   /** htCall by NdisLinkContext, for links up. */
-  readonly links = new Map<number, number>();
+  readonly links = this.table.links;
   /** Whether PROVIDER_INITIALIZE succeeded and no PROVIDER_SHUTDOWN followed. */
   initialized = false;
 
@@ -114,12 +104,7 @@ export class NdisTapi {
     private readonly clock?: Clock,
   ) {
     const { abi, variant } = miniport;
-    const event = new StructAccess('NDIS_TAPI_EVENT', abi, variant);
-    const slot = (name: string): Slot => {
-      const f = event.field(name);
-      return { o: f.offset, n: f.size };
-    };
-    this.ev = { htLine: slot('htLine'), htCall: slot('htCall'), ulMsg: slot('ulMsg'), p1: slot('ulParam1'), p2: slot('ulParam2'), p3: slot('ulParam3') };
+    this.ev = new TapiEventFields(abi, variant);
     this.up = new StructAccess('NDIS_MAC_LINE_UP', abi, variant);
     this.down = new StructAccess('NDIS_MAC_LINE_DOWN', abi, variant);
     this.open = new StructAccess('NDIS_TAPI_OPEN', abi, variant);
@@ -216,10 +201,8 @@ export class NdisTapi {
     const dv = this.views.of(q.buffer);
     const a = this.makeCallAccess;
     const htCall = a.get(dv, 0, 'htCall');
-    const line = this.lineByHd(a.get(dv, 0, 'hdLine'));
-    if (htCall !== 0 && !this.calls.has(htCall)) {
-      this.calls.set(htCall, { htCall, htLine: line?.htLine ?? 0, hdCall: 0, state: 0, linkContext: 0 });
-    }
+    const line = this.table.lineByHd(a.get(dv, 0, 'hdLine'));
+    if (htCall !== 0 && !this.calls.has(htCall)) this.table.addCall(htCall, line?.htLine ?? 0, 0);
   }
 
   /** Bookkeeping on a request's final status. */
@@ -236,22 +219,19 @@ export class NdisTapi {
         if (!ok || q.buffer.length < this.open.size) return;
         const dv = this.views.of(q.buffer);
         const htLine = this.open.get(dv, 0, 'htLine');
-        this.lines.set(htLine, { deviceId: this.open.get(dv, 0, 'ulDeviceID'), htLine, hdLine: this.open.get(dv, 0, 'hdLine') });
+        this.lines.set(htLine, { deviceId: this.open.get(dv, 0, 'ulDeviceID'), htLine, hdLine: this.open.get(dv, 0, 'hdLine'), detecting: 0 });
         return;
       }
       case OID_TAPI_CLOSE: {
         if (!ok) return;
-        const line = this.lineByHd(this.handle(q));
-        if (line === undefined) return;
-        for (const call of [...this.calls.values()]) if (call.htLine === line.htLine) this.forgetCall(call);
-        this.lines.delete(line.htLine);
+        const line = this.table.lineByHd(this.handle(q));
+        if (line !== undefined) this.table.forgetLine(line);
         return;
       }
       case OID_TAPI_CLOSE_CALL: {
         if (!ok) return;
-        const htCall = this.callsByHd.get(this.handle(q));
-        const call = htCall === undefined ? undefined : this.calls.get(htCall);
-        if (call !== undefined) this.forgetCall(call);
+        const call = this.table.callByHd(this.handle(q));
+        if (call !== undefined) this.table.forgetCall(call);
         return;
       }
       case OID_TAPI_MAKE_CALL: {
@@ -260,8 +240,7 @@ export class NdisTapi {
         const call = this.calls.get(this.makeCallAccess.get(dv, 0, 'htCall'));
         if (call === undefined) return;
         if (ok) {
-          call.hdCall = this.makeCallAccess.get(dv, 0, 'hdCall');
-          this.callsByHd.set(call.hdCall, call.htCall);
+          this.table.setHdCall(call, this.makeCallAccess.get(dv, 0, 'hdCall'));
         } else if (call.hdCall === 0) {
           this.calls.delete(call.htCall);
         }
@@ -275,23 +254,9 @@ export class NdisTapi {
     return q.buffer.length < a.size ? 0 : a.get(this.views.of(q.buffer), 0, q.oid === OID_TAPI_CLOSE ? 'hdLine' : 'hdCall');
   }
 
-  private lineByHd(hdLine: number): ShimLine | undefined {
-    for (const l of this.lines.values()) if (l.hdLine === hdLine) return l;
-    return undefined;
-  }
-
-  private forgetCall(call: ShimCall): void {
-    this.calls.delete(call.htCall);
-    if (call.hdCall !== 0 && this.callsByHd.get(call.hdCall) === call.htCall) this.callsByHd.delete(call.hdCall);
-    if (call.linkContext !== 0) this.links.delete(call.linkContext);
-  }
-
   private forgetAll(): void {
     this.initialized = false;
-    this.lines.clear();
-    this.calls.clear();
-    this.callsByHd.clear();
-    this.links.clear();
+    this.table.clear();
   }
 
   private onIndication(i: StatusIndication): void {
@@ -312,25 +277,19 @@ export class NdisTapi {
 
   private onTapiEvent(buffer: Uint8Array): void {
     const e = this.ev;
-    if (buffer.length < e.p3.o + e.p3.n) return;
     const dv = this.views.of(buffer);
-    const htLine = readScalar(dv, e.htLine.o, e.htLine.n);
-    const htCall = readScalar(dv, e.htCall.o, e.htCall.n);
-    const msg = dv.getUint32(e.ulMsg.o, true);
-    const p1 = readScalar(dv, e.p1.o, e.p1.n);
-    const p2 = readScalar(dv, e.p2.o, e.p2.n);
-    const p3 = readScalar(dv, e.p3.o, e.p3.n);
+    if (!e.read(dv)) return;
+    const { htLine, htCall, msg, p1, p2, p3 } = e;
     switch (msg) {
       case LINE_NEWCALL: {
         // §5: NDISTAPI's htCall goes into ulParam2 of this very buffer before the indication returns.
         if (!this.lines.has(htLine) || this.callsByHd.has(p1)) {
-          writeScalar(dv, e.p2.o, e.p2.n, 0);
+          e.setParam2(dv, 0);
           return;
         }
         const newHt = this.allocateHtCall();
-        writeScalar(dv, e.p2.o, e.p2.n, newHt);
-        this.calls.set(newHt, { htCall: newHt, htLine, hdCall: p1, state: 0, linkContext: 0 });
-        this.callsByHd.set(p1, newHt);
+        e.setParam2(dv, newHt);
+        this.table.addCall(newHt, htLine, p1);
         if (this.events.observed) this.events.next({ type: 'newCall', htLine, htCall: newHt, hdCall: p1 });
         return;
       }
@@ -371,10 +330,7 @@ export class NdisTapi {
       context = this.nextLinkContext += 0x10;
       a.set(dv, 0, 'NdisLinkContext', context);
     }
-    if (call !== undefined) {
-      call.linkContext = context;
-      this.links.set(context, htCall);
-    }
+    if (call !== undefined) this.table.linkUp(call, context);
     if (this.events.observed) this.events.next({ type: 'lineUp', htCall, linkContext: context, linkSpeed: a.get(dv, 0, 'LinkSpeed') });
   }
 
@@ -388,9 +344,4 @@ export class NdisTapi {
     if (call !== undefined) call.linkContext = 0;
     if (this.events.observed) this.events.next({ type: 'lineDown', htCall, linkContext: context });
   }
-}
-
-interface Slot {
-  readonly o: number;
-  readonly n: number;
 }

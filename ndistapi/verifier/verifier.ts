@@ -29,23 +29,11 @@ import {
   type StructName,
 } from '../../oid/index.js';
 import { StructAccess, ViewCache, readScalar } from '../../miniport/struct-access.js';
+import { TapiEventFields } from '../../miniport/tapi-event-fields.js';
+import { HandleTable, type TrackedCall } from '../handle-table.js';
 import type { Exchange } from '../exchange.js';
 import { RULES_BY_ID, type RuleId } from './rules.js';
 import type { ExchangeRecord, Violation } from './violation.js';
-
-interface VLine {
-  readonly htLine: number;
-  readonly hdLine: number;
-  detecting: number;
-}
-
-interface VCall {
-  readonly htCall: number;
-  readonly htLine: number;
-  hdCall: number;
-  state: number;
-  linkContext: number;
-}
 
 interface VRequest {
   readonly requestId: number;
@@ -75,17 +63,14 @@ export class Verifier {
   private readonly subscription: Subscription;
   private readonly access = new Map<StructName, StructAccess>();
   private readonly views = new ViewCache();
-  private readonly ev: { htLine: Slot; htCall: Slot; ulMsg: Slot; p1: Slot; p2: Slot; p3: Slot };
+  private readonly ev: TapiEventFields;
 
   private initialized = false;
-  private readonly lines = new Map<number, VLine>();
-  private readonly calls = new Map<number, VCall>();
-  private readonly byHd = new Map<number, VCall>();
-  private readonly links = new Map<number, VCall>();
+  private readonly table = new HandleTable();
   private current: VRequest | undefined;
   private pending: VRequest | undefined;
   private newCall: { readonly htLine: number; readonly hdCall: number } | undefined;
-  private lineUpCall: VCall | undefined;
+  private lineUpCall: TrackedCall | undefined;
 
   constructor(
     exchanges$: Observable<Exchange>,
@@ -94,12 +79,7 @@ export class Verifier {
     options: { readonly relax?: readonly RuleId[] } = {},
   ) {
     for (const id of options.relax ?? []) this.relax(id);
-    const e = this.struct('NDIS_TAPI_EVENT');
-    const slot = (name: string): Slot => {
-      const f = e.field(name);
-      return { o: f.offset, n: f.size };
-    };
-    this.ev = { htLine: slot('htLine'), htCall: slot('htCall'), ulMsg: slot('ulMsg'), p1: slot('ulParam1'), p2: slot('ulParam2'), p3: slot('ulParam3') };
+    this.ev = new TapiEventFields(abi, variant);
     this.violations$ = this.out.asObservable();
     this.subscription = exchanges$.subscribe((x) => this.see(x));
   }
@@ -121,7 +101,7 @@ export class Verifier {
 
   /** Calls the model holds (known to NDISTAPI and not closed). */
   get liveCalls(): number {
-    return this.calls.size;
+    return this.table.calls.size;
   }
 
   private struct(name: StructName): StructAccess {
@@ -190,10 +170,8 @@ export class Verifier {
         // NDISTAPI knows htCall from now on: the miniport may indicate for it before completing.
         handle = this.read('NDIS_TAPI_MAKE_CALL', x.buffer, 'htCall');
         const hdLine = this.read('NDIS_TAPI_MAKE_CALL', x.buffer, 'hdLine');
-        const line = [...this.lines.values()].find((l) => l.hdLine === hdLine);
-        if (handle !== 0 && line !== undefined && !this.calls.has(handle)) {
-          this.calls.set(handle, { htCall: handle, htLine: line.htLine, hdCall: 0, state: 0, linkContext: 0 });
-        }
+        const line = this.table.lineByHd(hdLine);
+        if (handle !== 0 && line !== undefined && !this.table.calls.has(handle)) this.table.addCall(handle, line.htLine, 0);
         break;
       }
     }
@@ -230,58 +208,57 @@ export class Verifier {
       case OID_TAPI_OPEN:
         if (ok) {
           const htLine = this.read('NDIS_TAPI_OPEN', r.buffer, 'htLine');
-          this.lines.set(htLine, { htLine, hdLine: this.read('NDIS_TAPI_OPEN', r.buffer, 'hdLine'), detecting: 0 });
+          const deviceId = this.read('NDIS_TAPI_OPEN', r.buffer, 'ulDeviceID');
+          this.table.lines.set(htLine, { htLine, deviceId, hdLine: this.read('NDIS_TAPI_OPEN', r.buffer, 'hdLine'), detecting: 0 });
         }
         return;
       case OID_TAPI_SET_DEFAULT_MEDIA_DETECTION:
         if (ok) {
           const hdLine = this.read('NDIS_TAPI_SET_DEFAULT_MEDIA_DETECTION', r.buffer, 'hdLine');
-          const line = [...this.lines.values()].find((l) => l.hdLine === hdLine);
+          const line = this.table.lineByHd(hdLine);
           if (line !== undefined) line.detecting = this.read('NDIS_TAPI_SET_DEFAULT_MEDIA_DETECTION', r.buffer, 'ulMediaModes');
         }
         return;
       case OID_TAPI_CLOSE: {
-        const line = [...this.lines.values()].find((l) => l.hdLine === r.handle);
+        const line = this.table.lineByHd(r.handle);
         if (line === undefined) return;
         if (!ok) {
           this.breach('CLOSE_CANNOT_FAIL', x, `OID_TAPI_CLOSE of open line hdLine ${hex(r.handle)} returned ${nameOf('NDIS_STATUS', status)}`);
           return;
         }
-        for (const c of [...this.calls.values()]) if (c.htLine === line.htLine) this.forget(c);
-        this.lines.delete(line.htLine);
+        this.table.forgetLine(line);
         return;
       }
       case OID_TAPI_CLOSE_CALL: {
-        const call = this.byHd.get(r.handle);
+        const call = this.table.callByHd(r.handle);
         if (call === undefined) return;
         if (!ok) {
           this.breach('CLOSE_CANNOT_FAIL', x, `OID_TAPI_CLOSE_CALL of hdCall ${hex(r.handle)} returned ${nameOf('NDIS_STATUS', status)}`);
           return;
         }
-        this.forget(call);
+        this.table.forgetCall(call);
         return;
       }
       case OID_TAPI_DROP: {
-        const call = this.byHd.get(r.handle);
+        const call = this.table.callByHd(r.handle);
         if (ok && call !== undefined && call.state !== LINECALLSTATE_IDLE) {
           this.breach('DROP_LEAVES_IDLE', x, `OID_TAPI_DROP of hdCall ${hex(r.handle)} succeeded with the call still ${state(call.state)}`);
         }
         return;
       }
       case OID_TAPI_MAKE_CALL: {
-        const call = this.calls.get(r.handle);
+        const call = this.table.calls.get(r.handle);
         if (call === undefined) return;
         if (!ok) {
-          if (call.hdCall === 0 && call.state === 0) this.calls.delete(call.htCall);
+          if (call.hdCall === 0 && call.state === 0) this.table.forgetCall(call);
           return;
         }
         const hdCall = this.read('NDIS_TAPI_MAKE_CALL', r.buffer, 'hdCall');
-        if (hdCall === 0 || this.byHd.has(hdCall)) {
+        if (hdCall === 0 || this.table.callsByHd.has(hdCall)) {
           this.breach('MAKE_CALL_HDCALL', x, `OID_TAPI_MAKE_CALL returned hdCall ${hex(hdCall)}${hdCall === 0 ? '' : ', which a live call holds'}`);
           if (hdCall === 0) return;
         }
-        call.hdCall = hdCall;
-        this.byHd.set(hdCall, call);
+        this.table.setHdCall(call, hdCall);
         return;
       }
       case OID_TAPI_GET_ID:
@@ -300,7 +277,7 @@ export class Verifier {
     let name = '';
     for (let i = classOffset; i < classOffset + classSize && r.buffer[i] !== 0; i++) name += String.fromCharCode(r.buffer[i]!);
     if (name.toLowerCase() !== 'ndis') return;
-    const call = this.byHd.get(a.get(dv, 0, 'hdCall'));
+    const call = this.table.callByHd(a.get(dv, 0, 'hdCall'));
     if (call === undefined) return;
     const vs = this.struct('VAR_STRING');
     const at = a.offset('DeviceID');
@@ -321,7 +298,7 @@ export class Verifier {
         return this.onTapiEvent(x);
       case NDIS_STATUS_WAN_LINE_UP: {
         const htCall = this.read('NDIS_MAC_LINE_UP', x.buffer, 'ConnectionWrapperID');
-        const call = this.calls.get(htCall);
+        const call = this.table.calls.get(htCall);
         if (call === undefined || call.state === LINECALLSTATE_IDLE) {
           this.breach('LINE_UP_FOR_LIVE_CALL', x, `line-up with ConnectionWrapperID ${hex(htCall)}: ${call === undefined ? 'no such call' : 'the call is IDLE'}`);
         }
@@ -330,13 +307,11 @@ export class Verifier {
       }
       case NDIS_STATUS_WAN_LINE_DOWN: {
         const context = this.read('NDIS_MAC_LINE_DOWN', x.buffer, 'NdisLinkContext');
-        const call = this.links.get(context);
-        if (call === undefined) {
+        if (!this.table.links.has(context)) {
           this.breach('LINE_DOWN_KNOWN_LINK', x, `line-down for NdisLinkContext ${hex(context)}, which is not up`);
           return;
         }
-        this.links.delete(context);
-        call.linkContext = 0;
+        this.table.linkDown(context);
         return;
       }
     }
@@ -344,20 +319,11 @@ export class Verifier {
 
   private onIndicationReturn(x: Extract<Exchange, { type: 'indicationReturn' }>): void {
     if (this.newCall !== undefined) {
-      const e = this.ev;
-      const dv = this.views.of(x.buffer);
-      const htCall = x.buffer.length >= e.p2.o + e.p2.n ? readScalar(dv, e.p2.o, e.p2.n) : 0;
-      if (htCall !== 0) {
-        const call: VCall = { htCall, htLine: this.newCall.htLine, hdCall: this.newCall.hdCall, state: 0, linkContext: 0 };
-        this.calls.set(htCall, call);
-        this.byHd.set(call.hdCall, call);
-      }
+      const htCall = this.ev.param2(this.views.of(x.buffer));
+      if (htCall !== 0) this.table.addCall(htCall, this.newCall.htLine, this.newCall.hdCall);
     } else if (this.lineUpCall !== undefined) {
       const context = this.read('NDIS_MAC_LINE_UP', x.buffer, 'NdisLinkContext');
-      if (context !== 0) {
-        this.lineUpCall.linkContext = context;
-        this.links.set(context, this.lineUpCall);
-      }
+      if (context !== 0) this.table.linkUp(this.lineUpCall, context);
     }
     this.newCall = undefined;
     this.lineUpCall = undefined;
@@ -365,15 +331,9 @@ export class Verifier {
 
   private onTapiEvent(x: Extract<Exchange, { type: 'indication' }>): void {
     const e = this.ev;
-    if (x.buffer.length < e.p3.o + e.p3.n) return;
-    const dv = this.views.of(x.buffer);
-    const htLine = readScalar(dv, e.htLine.o, e.htLine.n);
-    const htCall = readScalar(dv, e.htCall.o, e.htCall.n);
-    const msg = dv.getUint32(e.ulMsg.o, true);
-    const p1 = readScalar(dv, e.p1.o, e.p1.n);
-    const p2 = readScalar(dv, e.p2.o, e.p2.n);
-    const p3 = readScalar(dv, e.p3.o, e.p3.n);
-    const line = this.lines.get(htLine);
+    if (!e.read(this.views.of(x.buffer))) return;
+    const { htLine, htCall, msg, p1, p2, p3 } = e;
+    const line = this.table.lines.get(htLine);
     if (line === undefined) this.breach('EVENT_UNKNOWN_LINE', x, `${nameOf('LINE_MESSAGE', msg)} for htLine ${hex(htLine)}, which is not open`);
     if (msg === LINE_NEWCALL) {
       if (htCall !== 0 || p2 !== 0 || p3 !== 0 || p1 === 0) {
@@ -382,12 +342,12 @@ export class Verifier {
       if (line !== undefined && line.detecting === 0) {
         this.breach('NEWCALL_ON_DETECTING_LINE', x, `LINE_NEWCALL on htLine ${hex(htLine)}, which has no default media detection`);
       }
-      if (this.byHd.has(p1)) this.breach('NEWCALL_HDCALL_UNIQUE', x, `LINE_NEWCALL with hdCall ${hex(p1)}, which a live call holds`);
+      if (this.table.callsByHd.has(p1)) this.breach('NEWCALL_HDCALL_UNIQUE', x, `LINE_NEWCALL with hdCall ${hex(p1)}, which a live call holds`);
       this.newCall = { htLine, hdCall: p1 };
       return;
     }
     if (msg !== LINE_CALLSTATE && msg !== LINE_CALLINFO && msg !== LINE_CALLDEVSPECIFIC) return;
-    const call = this.calls.get(htCall);
+    const call = this.table.calls.get(htCall);
     if (call === undefined) {
       this.breach('EVENT_UNKNOWN_CALL', x, `${nameOf('LINE_MESSAGE', msg)} for htCall ${hex(htCall)}, which NDISTAPI does not know or has closed`);
       return;
@@ -408,25 +368,12 @@ export class Verifier {
     call.state = p1;
   }
 
-  private forget(call: VCall): void {
-    this.calls.delete(call.htCall);
-    if (this.byHd.get(call.hdCall) === call) this.byHd.delete(call.hdCall);
-    if (call.linkContext !== 0) this.links.delete(call.linkContext);
-  }
-
   private reset(): void {
     this.initialized = false;
-    this.lines.clear();
-    this.calls.clear();
-    this.byHd.clear();
-    this.links.clear();
+    this.table.clear();
   }
 }
 
-interface Slot {
-  readonly o: number;
-  readonly n: number;
-}
 
 function record(x: Exchange): ExchangeRecord {
   const base = { seq: x.seq, time: x.time, bytes: x.buffer.slice() };
