@@ -1,5 +1,7 @@
 import {
+  LINEBEARERMODE_DATA,
   LINEBUSYMODE_STATION,
+  LINEMEDIAMODE_DIGITALDATA,
   LINECALLSTATE_CONNECTED,
   LINECALLSTATE_DIALTONE,
   LINECALLSTATE_IDLE,
@@ -100,6 +102,13 @@ export class SimCore {
     return call;
   }
 
+  /** The bearer a call of a media mode gets: DATA for digital data where the line has it, else the line's first. */
+  bearerFor(mediaMode: number): number {
+    const modes = this.config.bearerModes;
+    if (mediaMode & LINEMEDIAMODE_DIGITALDATA && modes & LINEBEARERMODE_DATA) return LINEBEARERMODE_DATA;
+    return modes & -modes;
+  }
+
   /** The network offers a call: LINE_NEWCALL, the htCall read back, OFFERING, the offer timer. */
   offer(lineIndex: number, addressId: number, mediaMode: number, callerId: string, calledId: string): SimCall | OfferRefusal {
     if (!this.initialized) return 'not-initialized';
@@ -110,7 +119,7 @@ export class SimCore {
     // ndis-tapi.md §5: only media modes in the last successful SET_DEFAULT_MEDIA_DETECTION.
     if ((mediaMode & line.detecting) !== mediaMode || mediaMode === 0) return 'media-mode-not-detected';
     if (this.busyCalls(line, addressId) >= this.config.callsPerAddress) return 'address-busy';
-    const call = this.newCall(line, addressId, 0, true, mediaMode, this.config.bearerModes & -this.config.bearerModes, callerId, calledId);
+    const call = this.newCall(line, addressId, 0, true, mediaMode, this.bearerFor(mediaMode), callerId, calledId);
     call.state = LINECALLSTATE_OFFERING;
     const htCall = this.out.tapiEvent(line.htLine, 0, LINE_NEWCALL, call.hdCall, 0, 0);
     if (htCall === 0 || call.closed) {

@@ -5,6 +5,7 @@ import {
   NDIS_STATUS_INVALID_OID,
   NDIS_STATUS_PENDING,
   NDIS_STATUS_TAPI_OPERATIONUNAVAIL,
+  layoutOf,
   tapiOidInfo,
   type Abi,
   type LayoutVariant,
@@ -98,7 +99,8 @@ export class SimulatedMiniport implements Miniport {
     }
     if (entry.kind !== kind) return NDIS_STATUS_INVALID_OID;
     const access = this.core.access(entry.structure);
-    if (buffer.length < access.size) {
+    const least = entry.minimum === undefined ? access.size : layoutOf(entry.structure, this.abi, entry.minimum).size;
+    if (buffer.length < least) {
       counts.bytesNeeded = access.size;
       return NDIS_STATUS_INVALID_LENGTH;
     }

@@ -34,6 +34,7 @@ export function fillVarStruct<S extends StructName>(
     r.counts.bytesNeeded = at + codec.size;
     return NDIS_STATUS_TAPI_STRUCTURETOOSMALL;
   }
+  // tooShort answers INVALID_DATA when even BytesNeeded (a ULONG) cannot say how much.
   if (at + total > r.bytes.length) return r.tooShort(at + total);
   const needed = codec.encodedLength(value);
   if (isCodecError(needed)) return NDIS_STATUS_FAILURE;

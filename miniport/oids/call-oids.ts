@@ -1,6 +1,8 @@
 import {
   LINEADDRESSMODE_ADDRESSID,
   LINECALLINFOSTATE_APPSPECIFIC,
+  LINECALLINFOSTATE_BEARERMODE,
+  LINECALLINFOSTATE_RATE,
   LINECALLINFOSTATE_MEDIAMODE,
   LINECALLSTATE_DIALTONE,
   LINECALLSTATE_IDLE,
@@ -8,7 +10,10 @@ import {
   LINE_CALLINFO,
   NDIS_STATUS_FAILURE,
   NDIS_STATUS_SUCCESS,
+  NDIS_STATUS_TAPI_BEARERMODEUNAVAIL,
   NDIS_STATUS_TAPI_CALLUNAVAIL,
+  NDIS_STATUS_TAPI_INVALRATE,
+  NDIS_STATUS_TAPI_RATEUNAVAIL,
   NDIS_STATUS_TAPI_INVALADDRESSID,
   NDIS_STATUS_TAPI_INVALBEARERMODE,
   NDIS_STATUS_TAPI_INVALCALLHANDLE,
@@ -23,6 +28,7 @@ import {
   OID_TAPI_MAKE_CALL,
   OID_TAPI_SECURE_CALL,
   OID_TAPI_SET_APP_SPECIFIC,
+  OID_TAPI_SET_CALL_PARAMS,
   OID_TAPI_SET_MEDIA_MODE,
 } from '../../oid/index.js';
 import type { SimCall } from '../sim-call.js';
@@ -87,7 +93,7 @@ function makeCall(core: SimCore, r: RequestContext, a: StructAccess): number {
   if (dest === undefined) return r.tooShort(a.get(r.dv, 0, 'ulDestAddressOffset') + destSize);
   const config = core.config;
   let mediaMode = config.mediaModes & ~LINEMEDIAMODE_UNKNOWN & -(config.mediaModes & ~LINEMEDIAMODE_UNKNOWN);
-  let bearerMode = config.bearerModes & -config.bearerModes;
+  let bearerMode = core.bearerFor(mediaMode);
   let addressId = 0;
   // §11.14: TRUE → the line's defaults, LineCallParams ignored; FALSE → LineCallParams.
   if (a.get(r.dv, 0, 'bUseDefaultLineCallParams') === 0) {
@@ -168,7 +174,31 @@ function setMediaMode(core: SimCore, r: RequestContext, a: StructAccess): number
   return status;
 }
 
+/** §6.17: a new bearer mode (exactly one bit) and rate range for the call. */
+function setCallParams(core: SimCore, r: RequestContext, a: StructAccess): number {
+  const call = callOf(core, r, a);
+  if (call === undefined) return NDIS_STATUS_TAPI_INVALCALLHANDLE;
+  if (call.state === LINECALLSTATE_IDLE) return NDIS_STATUS_TAPI_INVALCALLSTATE;
+  const bearer = a.get(r.dv, 0, 'ulBearerMode');
+  const min = a.get(r.dv, 0, 'ulMinRate');
+  const max = a.get(r.dv, 0, 'ulMaxRate');
+  if (!oneBit(bearer)) return NDIS_STATUS_TAPI_INVALBEARERMODE;
+  if (!isSubset(bearer, core.config.bearerModes)) return NDIS_STATUS_TAPI_BEARERMODEUNAVAIL;
+  if (min > max) return NDIS_STATUS_TAPI_INVALRATE;
+  if (min > core.config.maxRate) return NDIS_STATUS_TAPI_RATEUNAVAIL;
+  let changed = 0;
+  if (call.bearerMode !== bearer) changed |= LINECALLINFOSTATE_BEARERMODE;
+  const rate = Math.min(max, core.config.maxRate);
+  if (call.rate !== rate) changed |= LINECALLINFOSTATE_RATE;
+  call.bearerMode = bearer;
+  call.rate = rate;
+  const status = done(r, a);
+  if (changed !== 0) callInfoChanged(core, call, changed);
+  return status;
+}
+
 export const CALL_OIDS: readonly OidEntry[] = [
+  { oid: OID_TAPI_SET_CALL_PARAMS, kind: 'set', structure: 'NDIS_TAPI_SET_CALL_PARAMS', handler: setCallParams },
   { oid: OID_TAPI_ACCEPT, kind: 'set', structure: 'NDIS_TAPI_ACCEPT', handler: accept },
   { oid: OID_TAPI_ANSWER, kind: 'set', structure: 'NDIS_TAPI_ANSWER', handler: answer },
   { oid: OID_TAPI_DROP, kind: 'set', structure: 'NDIS_TAPI_DROP', handler: drop },

@@ -5,7 +5,6 @@ import {
   NDIS_STATUS_FAILURE,
   NDIS_STATUS_TAPI_INVALADDRESSID,
   NDIS_STATUS_TAPI_INVALCALLHANDLE,
-  NDIS_STATUS_TAPI_INVALCALLSTATE,
   NDIS_STATUS_TAPI_INVALLINEHANDLE,
   NDIS_STATUS_TAPI_NODEVICE,
   OID_TAPI_GET_ID,
@@ -50,7 +49,8 @@ function getId(core: SimCore, r: RequestContext, a: StructAccess): number {
       if (call === undefined) return NDIS_STATUS_TAPI_INVALCALLHANDLE;
       line = call.line;
       if (wanted === 'ndis') {
-        if (!call.linkUp) return NDIS_STATUS_TAPI_INVALCALLSTATE;
+        // No data link before the call connects; §6.8 has no state code, so a plain failure.
+        if (!call.linkUp) return NDIS_STATUS_FAILURE;
         id = { value: call.linkContext, size: pointerSize(core.config.abi) };
       } else if (wanted !== 'tapi/line') {
         return NDIS_STATUS_TAPI_NODEVICE;

@@ -2,6 +2,7 @@ import {
   LINEADDRCAPFLAGS_DIALED,
   LINEADDRCAPFLAGS_SECURE,
   LINEADDRESSMODE_ADDRESSID,
+  LINEADDRESSMODE_DIALABLEADDR,
   LINEADDRESSSHARING_PRIVATE,
   LINEADDRFEATURE_MAKECALL,
   LINEANSWERMODE_NONE,
@@ -38,11 +39,14 @@ import {
   LINEDISCONNECTMODE_UNREACHABLE,
   LINEFEATURE_MAKECALL,
   NDIS_STATUS_SUCCESS,
+  NDIS_STATUS_TAPI_INVALADDRESS,
   NDIS_STATUS_TAPI_INVALADDRESSID,
   NDIS_STATUS_TAPI_INVALCALLHANDLE,
   NDIS_STATUS_TAPI_INVALLINEHANDLE,
-  NDIS_STATUS_TAPI_NODEVICE,
+  NDIS_STATUS_TAPI_NODRIVER,
+  NDIS_STATUS_FAILURE,
   OID_TAPI_GET_ADDRESS_CAPS,
+  OID_TAPI_GET_ADDRESS_ID,
   OID_TAPI_GET_ADDRESS_STATUS,
   OID_TAPI_GET_CALL_ADDRESS_ID,
   OID_TAPI_GET_CALL_INFO,
@@ -86,7 +90,7 @@ function callFeatures(call: SimCall): number {
 function getDevCaps(core: SimCore, r: RequestContext, a: StructAccess): number {
   const deviceId = a.get(r.dv, 0, 'ulDeviceID');
   const line = core.lineByDeviceId(deviceId);
-  if (line === undefined) return NDIS_STATUS_TAPI_NODEVICE;
+  if (line === undefined) return NDIS_STATUS_TAPI_NODRIVER;
   const c = core.config;
   return fillVarStruct(r, 'LINE_DEV_CAPS', c.abi, c.variant, a.offset('LineDevCaps'), {
     ProviderInfo: asciiz(c.providerInfo.replace(/\0$/, '')),
@@ -110,13 +114,13 @@ function getDevCaps(core: SimCore, r: RequestContext, a: StructAccess): number {
 function getAddressCaps(core: SimCore, r: RequestContext, a: StructAccess): number {
   const deviceId = a.get(r.dv, 0, 'ulDeviceID');
   const line = core.lineByDeviceId(deviceId);
-  if (line === undefined) return NDIS_STATUS_TAPI_NODEVICE;
+  if (line === undefined) return NDIS_STATUS_TAPI_NODRIVER;
   const addressId = a.get(r.dv, 0, 'ulAddressID');
   const c = core.config;
   if (addressId >= c.addressesPerLine) return NDIS_STATUS_TAPI_INVALADDRESSID;
   return fillVarStruct(r, 'LINE_ADDRESS_CAPS', c.abi, c.variant, a.offset('LineAddressCaps'), {
     ulLineDeviceID: deviceId,
-    Address: asciiz(`${line.index}${addressId}`),
+    Address: asciiz(addressName(line.index, addressId)),
     ulAddressSharing: LINEADDRESSSHARING_PRIVATE,
     ulAddressStates: SUPPORTED_ADDRESS_STATES,
     ulCallInfoStates: LINECALLINFOSTATE_APPSPECIFIC | LINECALLINFOSTATE_MEDIAMODE,
@@ -212,13 +216,39 @@ function getLineDevStatus(core: SimCore, r: RequestContext, a: StructAccess): nu
 /** §6.16: the address a call is on. */
 function getCallAddressId(core: SimCore, r: RequestContext, a: StructAccess): number {
   const call = callOf(core, r, a);
-  if (call === undefined) return NDIS_STATUS_TAPI_INVALCALLHANDLE;
+  // §6.16 lists no handle error for this OID.
+  if (call === undefined) return NDIS_STATUS_FAILURE;
   a.set(r.dv, 0, 'ulAddressID', call.addressId);
   r.counts.bytesUsed = a.size;
   return NDIS_STATUS_SUCCESS;
 }
 
+/** The dialable address of an address (LINE_ADDRESS_CAPS Address, GET_ADDRESS_ID). */
+export function addressName(lineIndex: number, addressId: number): string {
+  return `${lineIndex}${addressId}`;
+}
+
+/** §6.16: the address id of a dialable address on the line. */
+function getAddressId(core: SimCore, r: RequestContext, a: StructAccess): number {
+  const line = core.lineByHandle(a.get(r.dv, 0, 'hdLine'));
+  if (line === undefined) return NDIS_STATUS_TAPI_INVALLINEHANDLE;
+  const size = a.get(r.dv, 0, 'ulAddressSize');
+  const address = r.stringAt(a.offset('szAddress'), 0, size);
+  if (address === undefined) return r.tooShort(a.offset('szAddress') + size);
+  // Only LINEADDRESSMODE_DIALABLEADDR is defined for this OID; §6.16 lists no mode error.
+  if (a.get(r.dv, 0, 'ulAddressMode') !== LINEADDRESSMODE_DIALABLEADDR) return NDIS_STATUS_FAILURE;
+  for (let id = 0; id < core.config.addressesPerLine; id++) {
+    if (addressName(line.index, id) === address) {
+      a.set(r.dv, 0, 'ulAddressID', id);
+      r.counts.bytesUsed = Math.max(a.size, a.offset('szAddress') + size);
+      return NDIS_STATUS_SUCCESS;
+    }
+  }
+  return NDIS_STATUS_TAPI_INVALADDRESS;
+}
+
 export const INFO_OIDS: readonly OidEntry[] = [
+  { oid: OID_TAPI_GET_ADDRESS_ID, kind: 'query', structure: 'NDIS_TAPI_GET_ADDRESS_ID', handler: getAddressId },
   { oid: OID_TAPI_GET_DEV_CAPS, kind: 'query', structure: 'NDIS_TAPI_GET_DEV_CAPS', handler: getDevCaps },
   { oid: OID_TAPI_GET_ADDRESS_CAPS, kind: 'query', structure: 'NDIS_TAPI_GET_ADDRESS_CAPS', handler: getAddressCaps },
   { oid: OID_TAPI_GET_CALL_INFO, kind: 'query', structure: 'NDIS_TAPI_GET_CALL_INFO', handler: getCallInfo },

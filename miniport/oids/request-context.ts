@@ -1,4 +1,4 @@
-import { NDIS_STATUS_INVALID_LENGTH, type StructName } from '../../oid/index.js';
+import { NDIS_STATUS_INVALID_DATA, NDIS_STATUS_INVALID_LENGTH, type StructName } from '../../oid/index.js';
 import type { ByteCounts } from '../miniport.js';
 import type { SimCore } from '../sim-core.js';
 import { StructAccess } from '../struct-access.js';
@@ -11,9 +11,17 @@ export class RequestContext {
     readonly counts: ByteCounts,
   ) {}
 
-  /** NDIS_STATUS_INVALID_LENGTH with the bytes the buffer should have held. */
+  /**
+   * NDIS_STATUS_INVALID_LENGTH with the bytes the buffer should have held; when no buffer could
+   * (an offset and size past 4 GB, which BytesNeeded, a ULONG, cannot even say), the request is
+   * malformed: NDIS_STATUS_INVALID_DATA.
+   */
   tooShort(needed: number): number {
     this.counts.bytesUsed = 0;
+    if (needed > 0xffff_ffff) {
+      this.counts.bytesNeeded = 0;
+      return NDIS_STATUS_INVALID_DATA;
+    }
     this.counts.bytesNeeded = needed;
     return NDIS_STATUS_INVALID_LENGTH;
   }
@@ -43,4 +51,6 @@ export interface OidEntry {
   readonly kind: 'query' | 'set';
   readonly structure: StructName;
   readonly handler: OidHandler;
+  /** The layout variant whose size is the least buffer taken, where it differs from the miniport's. */
+  readonly minimum?: 'ddk';
 }
