@@ -37,7 +37,7 @@ async function stack(callsPerAddress: number): Promise<Stack> {
   const clock = new VirtualClock();
   const miniport = new SimulatedMiniport({ clock, lines: 1, callsPerAddress });
   const shim = new NdisTapi(miniport, clock);
-  const verifier = new Verifier(shim.exchanges$, miniport.abi, miniport.variant);
+  const verifier = new Verifier(shim, miniport.abi, miniport.variant);
   const client = new NdisTapiClient(shim);
   await client.initialize(0);
   await client.open(0);

@@ -25,6 +25,7 @@ import { TapiEventFields } from '../miniport/tapi-event-fields.js';
 import { HandleTable, type TrackedCall, type TrackedLine } from './handle-table.js';
 import type { Clock } from '../sim/clock.js';
 import type { Exchange } from './exchange.js';
+import type { ExchangeSink, ExchangeSource } from './exchange-sink.js';
 import type { LineEvent } from './line-event.js';
 
 /** The final answer to a request: its status and counts, and the buffer with the OUT members. */
@@ -66,7 +67,7 @@ const LINK_CONTEXT_BASE = 0x6e00_0000;
  * passes typed line events up. Every exchange is also emitted, in order, on `exchanges$`
  * (indications before any write-back) for the verifier and the recorder.
  */
-export class NdisTapi {
+export class NdisTapi implements ExchangeSource {
   readonly events$: Observable<LineEvent>;
   readonly exchanges$: Observable<Exchange>;
   private readonly events = new Subject<LineEvent>();
@@ -81,6 +82,7 @@ export class NdisTapi {
   private seq = 0;
   private readonly ev: TapiEventFields;
   private readonly table = new HandleTable();
+  private sinks: ExchangeSink[] = [];
   private readonly up: StructAccess;
   private readonly down: StructAccess;
   private readonly open: StructAccess;
@@ -117,6 +119,38 @@ export class NdisTapi {
       miniport.indications$.subscribe((i) => this.onIndication(i)),
       miniport.completions$.subscribe((c) => this.onCompletion(c)),
     );
+  }
+
+  /** Attaches a sink that sees every exchange from now on, synchronously; returns the detach. */
+  attach(sink: ExchangeSink): () => void {
+    this.sinks = [...this.sinks, sink];
+    return () => {
+      this.sinks = this.sinks.filter((s) => s !== sink);
+    };
+  }
+
+  private emitRequest(q: Queued): void {
+    const seq = this.seq++;
+    const time = this.now();
+    const sinks = this.sinks;
+    for (let i = 0; i < sinks.length; i++) sinks[i]!.onRequest(seq, time, q.requestId, q.kind, q.oid, q.buffer);
+    if (this.exchanges.observed) this.exchanges.next({ type: 'request', seq, time, requestId: q.requestId, kind: q.kind, oid: q.oid, buffer: q.buffer });
+  }
+
+  private emitOutcome(type: 'return' | 'completion', requestId: number, kind: RequestKind, oid: number, status: number, bytesUsed: number, bytesNeeded: number, buffer: Uint8Array): void {
+    const seq = this.seq++;
+    const time = this.now();
+    const sinks = this.sinks;
+    for (let i = 0; i < sinks.length; i++) sinks[i]!.onOutcome(type, seq, time, requestId, kind, oid, status, bytesUsed, bytesNeeded, buffer);
+    if (this.exchanges.observed) this.exchanges.next({ type, seq, time, requestId, kind, oid, status, bytesUsed, bytesNeeded, buffer });
+  }
+
+  private emitIndication(type: 'indication' | 'indicationReturn', status: number, buffer: Uint8Array): void {
+    const seq = this.seq++;
+    const time = this.now();
+    const sinks = this.sinks;
+    for (let i = 0; i < sinks.length; i++) sinks[i]!.onIndication(type, seq, time, status, buffer);
+    if (this.exchanges.observed) this.exchanges.next({ type, seq, time, status, buffer });
   }
 
   /** Stops listening to the miniport. */
@@ -166,12 +200,9 @@ export class NdisTapi {
       this.outstanding = q;
       this.beforeRequest(q);
       const counts = this.counts;
-      if (this.exchanges.observed) this.exchanges.next({ type: 'request', seq: this.seq++, time: this.now(), requestId: q.requestId, kind: q.kind, oid: q.oid, buffer: q.buffer });
+      this.emitRequest(q);
       const status = this.miniport.request(q.requestId, q.kind, q.oid, q.buffer, counts);
-      if (this.exchanges.observed) this.exchanges.next({
-        type: 'return', seq: this.seq++, time: this.now(), requestId: q.requestId, kind: q.kind, oid: q.oid, status,
-        bytesUsed: counts.bytesUsed, bytesNeeded: counts.bytesNeeded, buffer: q.buffer,
-      });
+      this.emitOutcome('return', q.requestId, q.kind, q.oid, status, counts.bytesUsed, counts.bytesNeeded, q.buffer);
       if (status !== NDIS_STATUS_PENDING) this.finish(q, status, counts.bytesUsed, counts.bytesNeeded);
     }
   }
@@ -179,10 +210,7 @@ export class NdisTapi {
   private onCompletion(c: Completion): void {
     const q = this.outstanding;
     const buffer = q !== undefined && q.requestId === c.requestId ? q.buffer : new Uint8Array(0);
-    if (this.exchanges.observed) this.exchanges.next({
-      type: 'completion', seq: this.seq++, time: this.now(), requestId: c.requestId, kind: c.kind, oid: c.oid, status: c.status,
-      bytesUsed: c.bytesUsed, bytesNeeded: c.bytesNeeded, buffer,
-    });
+    this.emitOutcome('completion', c.requestId, c.kind, c.oid, c.status, c.bytesUsed, c.bytesNeeded, buffer);
     // A completion for no outstanding request (or a second one) is the verifier's to report.
     if (q === undefined || q.requestId !== c.requestId || c.status === NDIS_STATUS_PENDING) return;
     this.finish(q, c.status, c.bytesUsed, c.bytesNeeded);
@@ -260,7 +288,7 @@ export class NdisTapi {
   }
 
   private onIndication(i: StatusIndication): void {
-    if (this.exchanges.observed) this.exchanges.next({ type: 'indication', seq: this.seq++, time: this.now(), status: i.status, buffer: i.buffer });
+    this.emitIndication('indication', i.status, i.buffer);
     switch (i.status) {
       case NDIS_STATUS_TAPI_INDICATION:
         this.onTapiEvent(i.buffer);
@@ -272,7 +300,7 @@ export class NdisTapi {
         this.onLineDown(i.buffer);
         break;
     }
-    if (this.exchanges.observed) this.exchanges.next({ type: 'indicationReturn', seq: this.seq++, time: this.now(), status: i.status, buffer: i.buffer });
+    this.emitIndication('indicationReturn', i.status, i.buffer);
   }
 
   private onTapiEvent(buffer: Uint8Array): void {

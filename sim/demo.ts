@@ -24,7 +24,7 @@ export async function runDemo(): Promise<DemoResult> {
   const miniport = new SimulatedMiniport({ clock, offerTimeoutMs: 10_000 });
   const shim = new NdisTapi(miniport, clock);
   const client = new NdisTapiClient(shim);
-  const verifier = new Verifier(shim.exchanges$, miniport.abi, miniport.variant);
+  const verifier = new Verifier(shim, miniport.abi, miniport.variant);
   const lines: string[] = [];
   let exchanges = 0;
   const formatter = new ExchangeFormatter(miniport.abi, miniport.variant);

@@ -32,6 +32,7 @@ import { StructAccess, ViewCache, readScalar } from '../../miniport/struct-acces
 import { TapiEventFields } from '../../miniport/tapi-event-fields.js';
 import { HandleTable, type TrackedCall } from '../handle-table.js';
 import type { Exchange } from '../exchange.js';
+import { feed, type ExchangeSink, type ExchangeSource } from '../exchange-sink.js';
 import { RULES_BY_ID, type RuleId } from './rules.js';
 import type { ExchangeRecord, Violation } from './violation.js';
 
@@ -54,26 +55,39 @@ const hex = (v: number): string => `0x${v.toString(16)}`;
  * request in flight, and reports each breach on `violations$` as a record with the rule id,
  * the exchange and its sequence number. Every rule is strict until relaxed by id.
  */
-export class Verifier {
+export class Verifier implements ExchangeSink {
   readonly violations$: Observable<Violation>;
   /** Every violation so far, in order. */
   readonly violations: Violation[] = [];
   private readonly out = new Subject<Violation>();
   private readonly relaxed = new Set<RuleId>();
-  private readonly subscription: Subscription;
+  private readonly detach: () => void;
   private readonly access = new Map<StructName, StructAccess>();
   private readonly views = new ViewCache();
   private readonly ev: TapiEventFields;
 
   private initialized = false;
   private readonly table = new HandleTable();
+  /** The exchange being checked, for the violation record. */
+  private xType: ExchangeRecord['type'] = 'request';
+  private xSeq = 0;
+  private xTime = 0;
+  private xCode = 0;
+  private xRequestId: number | undefined;
+  private xKind: RequestKind | undefined;
+  private xStatus: number | undefined;
+  private xBuffer: Uint8Array = new Uint8Array(0);
   private current: VRequest | undefined;
   private pending: VRequest | undefined;
   private newCall: { readonly htLine: number; readonly hdCall: number } | undefined;
   private lineUpCall: TrackedCall | undefined;
 
+  /**
+   * Checks the exchanges of `source`: an NdisTapi (or any source sinks attach to), seen
+   * synchronously without allocation, or any stream of Exchange objects (a trace read back).
+   */
   constructor(
-    exchanges$: Observable<Exchange>,
+    source: ExchangeSource | Observable<Exchange>,
     private readonly abi: Abi,
     private readonly variant: LayoutVariant,
     options: { readonly relax?: readonly RuleId[] } = {},
@@ -81,7 +95,12 @@ export class Verifier {
     for (const id of options.relax ?? []) this.relax(id);
     this.ev = new TapiEventFields(abi, variant);
     this.violations$ = this.out.asObservable();
-    this.subscription = exchanges$.subscribe((x) => this.see(x));
+    if ('attach' in source) {
+      this.detach = source.attach(this);
+    } else {
+      const subscription: Subscription = source.subscribe((x) => feed(this, x));
+      this.detach = () => subscription.unsubscribe();
+    }
   }
 
   /** Stops reporting a rule. */
@@ -96,7 +115,7 @@ export class Verifier {
   }
 
   dispose(): void {
-    this.subscription.unsubscribe();
+    this.detach();
   }
 
   /** Calls the model holds (known to NDISTAPI and not closed). */
@@ -119,84 +138,118 @@ export class Verifier {
     return a.get(this.views.of(buffer), 0, member);
   }
 
-  private breach(id: RuleId, x: Exchange, detail: string): void {
+  private breach(id: RuleId, detail: string): void {
     if (this.relaxed.has(id)) return;
     const rule = RULES_BY_ID.get(id)!;
-    const v: Violation = { rule: id, statement: rule.statement, source: rule.source, seq: x.seq, exchange: record(x), detail };
+    const exchange: ExchangeRecord = {
+      type: this.xType,
+      seq: this.xSeq,
+      time: this.xTime,
+      code: this.xCode,
+      ...(this.xRequestId === undefined ? {} : { requestId: this.xRequestId, kind: this.xKind! }),
+      ...(this.xStatus === undefined ? {} : { status: this.xStatus }),
+      bytes: this.xBuffer.slice(),
+    };
+    const v: Violation = { rule: id, statement: rule.statement, source: rule.source, seq: this.xSeq, exchange, detail };
     this.violations.push(v);
     this.out.next(v);
   }
 
-  private see(x: Exchange): void {
-    switch (x.type) {
-      case 'request':
-        return this.onRequest(x);
-      case 'return':
-        if (x.status === NDIS_STATUS_PENDING) {
-          this.pending = this.current;
-        } else if (this.current !== undefined) {
-          this.final(x, this.current, x.status);
-        }
-        this.current = undefined;
-        return;
-      case 'completion':
-        return this.onCompletion(x);
-      case 'indication':
-        return this.onIndication(x);
-      case 'indicationReturn':
-        return this.onIndicationReturn(x);
-    }
+  onRequest(seq: number, time: number, requestId: number, kind: RequestKind, oid: number, buffer: Uint8Array): void {
+    this.xType = 'request';
+    this.xSeq = seq;
+    this.xTime = time;
+    this.xCode = oid;
+    this.xRequestId = requestId;
+    this.xKind = kind;
+    this.xStatus = undefined;
+    this.xBuffer = buffer;
+    this.checkRequest(requestId, kind, oid, buffer);
   }
 
-  private onRequest(x: Extract<Exchange, { type: 'request' }>): void {
-    if (this.pending !== undefined) {
-      this.breach('ONE_REQUEST_AT_A_TIME', x, `${oidName(x.oid)} (request ${x.requestId}) while ${oidName(this.pending.oid)} (request ${this.pending.requestId}) is pending`);
+  onOutcome(type: 'return' | 'completion', seq: number, time: number, requestId: number, kind: RequestKind, oid: number, status: number, _used: number, _needed: number, buffer: Uint8Array): void {
+    this.xType = type;
+    this.xSeq = seq;
+    this.xTime = time;
+    this.xCode = oid;
+    this.xRequestId = requestId;
+    this.xKind = kind;
+    this.xStatus = status;
+    this.xBuffer = buffer;
+    if (type === 'completion') {
+      this.checkCompletion(requestId, kind, oid, status);
+      return;
     }
-    if (!this.initialized && x.oid !== OID_TAPI_PROVIDER_INITIALIZE) {
-      this.breach('REQUEST_BEFORE_INITIALIZE', x, `${oidName(x.oid)} before OID_TAPI_PROVIDER_INITIALIZE succeeded`);
+    if (status === NDIS_STATUS_PENDING) {
+      this.pending = this.current;
+    } else if (this.current !== undefined) {
+      this.final(this.current, status);
+    }
+    this.current = undefined;
+  }
+
+  onIndication(type: 'indication' | 'indicationReturn', seq: number, time: number, status: number, buffer: Uint8Array): void {
+    this.xType = 'indication';
+    this.xSeq = seq;
+    this.xTime = time;
+    this.xCode = status;
+    this.xRequestId = undefined;
+    this.xKind = undefined;
+    this.xStatus = undefined;
+    this.xBuffer = buffer;
+    if (type === 'indication') this.checkIndication(status, buffer);
+    else this.afterIndication(buffer);
+  }
+
+  private checkRequest(requestId: number, kind: RequestKind, oid: number, buffer: Uint8Array): void {
+    if (this.pending !== undefined) {
+      this.breach('ONE_REQUEST_AT_A_TIME', `${oidName(oid)} (request ${requestId}) while ${oidName(this.pending.oid)} (request ${this.pending.requestId}) is pending`);
+    }
+    if (!this.initialized && oid !== OID_TAPI_PROVIDER_INITIALIZE) {
+      this.breach('REQUEST_BEFORE_INITIALIZE', `${oidName(oid)} before OID_TAPI_PROVIDER_INITIALIZE succeeded`);
     }
     let handle = 0;
-    switch (x.oid) {
+    switch (oid) {
       case OID_TAPI_CLOSE:
-        handle = this.read('NDIS_TAPI_CLOSE', x.buffer, 'hdLine');
+        handle = this.read('NDIS_TAPI_CLOSE', buffer, 'hdLine');
         break;
       case OID_TAPI_CLOSE_CALL:
-        handle = this.read('NDIS_TAPI_CLOSE_CALL', x.buffer, 'hdCall');
+        handle = this.read('NDIS_TAPI_CLOSE_CALL', buffer, 'hdCall');
         break;
       case OID_TAPI_DROP:
-        handle = this.read('NDIS_TAPI_DROP', x.buffer, 'hdCall');
+        handle = this.read('NDIS_TAPI_DROP', buffer, 'hdCall');
         break;
       case OID_TAPI_MAKE_CALL: {
         // NDISTAPI knows htCall from now on: the miniport may indicate for it before completing.
-        handle = this.read('NDIS_TAPI_MAKE_CALL', x.buffer, 'htCall');
-        const hdLine = this.read('NDIS_TAPI_MAKE_CALL', x.buffer, 'hdLine');
+        handle = this.read('NDIS_TAPI_MAKE_CALL', buffer, 'htCall');
+        const hdLine = this.read('NDIS_TAPI_MAKE_CALL', buffer, 'hdLine');
         const line = this.table.lineByHd(hdLine);
         if (handle !== 0 && line !== undefined && !this.table.calls.has(handle)) this.table.addCall(handle, line.htLine, 0);
         break;
       }
     }
-    this.current = { requestId: x.requestId, kind: x.kind, oid: x.oid, buffer: x.buffer, handle };
+    this.current = { requestId, kind, oid, buffer, handle };
   }
 
-  private onCompletion(x: Extract<Exchange, { type: 'completion' }>): void {
+  private checkCompletion(requestId: number, kind: RequestKind, oid: number, status: number): void {
     const p = this.pending;
-    if (p === undefined || p.requestId !== x.requestId) {
-      this.breach('COMPLETION_ONCE', x, `completion of ${oidName(x.oid)} request ${x.requestId}, which is not pending`);
+    if (p === undefined || p.requestId !== requestId) {
+      this.breach('COMPLETION_ONCE', `completion of ${oidName(oid)} request ${requestId}, which is not pending`);
       return;
     }
     this.pending = undefined;
-    if (x.status === NDIS_STATUS_PENDING) {
-      this.breach('COMPLETION_NOT_PENDING', x, `${oidName(x.oid)} request ${x.requestId} completed with NDIS_STATUS_PENDING`);
+    if (status === NDIS_STATUS_PENDING) {
+      this.breach('COMPLETION_NOT_PENDING', `${oidName(oid)} request ${requestId} completed with NDIS_STATUS_PENDING`);
       return;
     }
-    if (x.oid !== p.oid || x.kind !== p.kind) {
-      this.breach('COMPLETION_MATCHES_REQUEST', x, `request ${x.requestId} was ${p.kind} ${oidName(p.oid)}, completed as ${x.kind} ${oidName(x.oid)}`);
+    if (oid !== p.oid || kind !== p.kind) {
+      this.breach('COMPLETION_MATCHES_REQUEST', `request ${requestId} was ${p.kind} ${oidName(p.oid)}, completed as ${kind} ${oidName(oid)}`);
     }
-    this.final(x, p, x.status);
+    this.final(p, status);
   }
 
   /** What a request's final status means for the model, and the rules on it. */
-  private final(x: Exchange, r: VRequest, status: number): void {
+  private final(r: VRequest, status: number): void {
     const ok = status === NDIS_STATUS_SUCCESS;
     switch (r.oid) {
       case OID_TAPI_PROVIDER_INITIALIZE:
@@ -223,7 +276,7 @@ export class Verifier {
         const line = this.table.lineByHd(r.handle);
         if (line === undefined) return;
         if (!ok) {
-          this.breach('CLOSE_CANNOT_FAIL', x, `OID_TAPI_CLOSE of open line hdLine ${hex(r.handle)} returned ${nameOf('NDIS_STATUS', status)}`);
+          this.breach('CLOSE_CANNOT_FAIL', `OID_TAPI_CLOSE of open line hdLine ${hex(r.handle)} returned ${nameOf('NDIS_STATUS', status)}`);
           return;
         }
         this.table.forgetLine(line);
@@ -233,7 +286,7 @@ export class Verifier {
         const call = this.table.callByHd(r.handle);
         if (call === undefined) return;
         if (!ok) {
-          this.breach('CLOSE_CANNOT_FAIL', x, `OID_TAPI_CLOSE_CALL of hdCall ${hex(r.handle)} returned ${nameOf('NDIS_STATUS', status)}`);
+          this.breach('CLOSE_CANNOT_FAIL', `OID_TAPI_CLOSE_CALL of hdCall ${hex(r.handle)} returned ${nameOf('NDIS_STATUS', status)}`);
           return;
         }
         this.table.forgetCall(call);
@@ -242,7 +295,7 @@ export class Verifier {
       case OID_TAPI_DROP: {
         const call = this.table.callByHd(r.handle);
         if (ok && call !== undefined && call.state !== LINECALLSTATE_IDLE) {
-          this.breach('DROP_LEAVES_IDLE', x, `OID_TAPI_DROP of hdCall ${hex(r.handle)} succeeded with the call still ${state(call.state)}`);
+          this.breach('DROP_LEAVES_IDLE', `OID_TAPI_DROP of hdCall ${hex(r.handle)} succeeded with the call still ${state(call.state)}`);
         }
         return;
       }
@@ -255,19 +308,19 @@ export class Verifier {
         }
         const hdCall = this.read('NDIS_TAPI_MAKE_CALL', r.buffer, 'hdCall');
         if (hdCall === 0 || this.table.callsByHd.has(hdCall)) {
-          this.breach('MAKE_CALL_HDCALL', x, `OID_TAPI_MAKE_CALL returned hdCall ${hex(hdCall)}${hdCall === 0 ? '' : ', which a live call holds'}`);
+          this.breach('MAKE_CALL_HDCALL', `OID_TAPI_MAKE_CALL returned hdCall ${hex(hdCall)}${hdCall === 0 ? '' : ', which a live call holds'}`);
           if (hdCall === 0) return;
         }
         this.table.setHdCall(call, hdCall);
         return;
       }
       case OID_TAPI_GET_ID:
-        if (ok) this.checkGetId(x, r);
+        if (ok) this.checkGetId(r);
         return;
     }
   }
 
-  private checkGetId(x: Exchange, r: VRequest): void {
+  private checkGetId(r: VRequest): void {
     const a = this.struct('NDIS_TAPI_GET_ID');
     if (r.buffer.length < a.size || this.read('NDIS_TAPI_GET_ID', r.buffer, 'ulSelect') !== LINECALLSELECT_CALL) return;
     const dv = this.views.of(r.buffer);
@@ -286,29 +339,29 @@ export class Verifier {
     const start = at + offset;
     const got = size === 0 || start + size > r.buffer.length ? undefined : readScalar(dv, start, size);
     if (call.linkContext === 0 || got !== call.linkContext) {
-      this.breach('GET_ID_NDIS_LINK_CONTEXT', x, `GET_ID "ndis" for htCall ${hex(call.htCall)} returned ${got === undefined ? 'no id' : hex(got)}; the call's link context is ${call.linkContext === 0 ? 'none (no line-up)' : hex(call.linkContext)}`);
+      this.breach('GET_ID_NDIS_LINK_CONTEXT', `GET_ID "ndis" for htCall ${hex(call.htCall)} returned ${got === undefined ? 'no id' : hex(got)}; the call's link context is ${call.linkContext === 0 ? 'none (no line-up)' : hex(call.linkContext)}`);
     }
   }
 
-  private onIndication(x: Extract<Exchange, { type: 'indication' }>): void {
+  private checkIndication(status: number, buffer: Uint8Array): void {
     this.newCall = undefined;
     this.lineUpCall = undefined;
-    switch (x.status) {
+    switch (status) {
       case NDIS_STATUS_TAPI_INDICATION:
-        return this.onTapiEvent(x);
+        return this.onTapiEvent(buffer);
       case NDIS_STATUS_WAN_LINE_UP: {
-        const htCall = this.read('NDIS_MAC_LINE_UP', x.buffer, 'ConnectionWrapperID');
+        const htCall = this.read('NDIS_MAC_LINE_UP', buffer, 'ConnectionWrapperID');
         const call = this.table.calls.get(htCall);
         if (call === undefined || call.state === LINECALLSTATE_IDLE) {
-          this.breach('LINE_UP_FOR_LIVE_CALL', x, `line-up with ConnectionWrapperID ${hex(htCall)}: ${call === undefined ? 'no such call' : 'the call is IDLE'}`);
+          this.breach('LINE_UP_FOR_LIVE_CALL', `line-up with ConnectionWrapperID ${hex(htCall)}: ${call === undefined ? 'no such call' : 'the call is IDLE'}`);
         }
         this.lineUpCall = call;
         return;
       }
       case NDIS_STATUS_WAN_LINE_DOWN: {
-        const context = this.read('NDIS_MAC_LINE_DOWN', x.buffer, 'NdisLinkContext');
+        const context = this.read('NDIS_MAC_LINE_DOWN', buffer, 'NdisLinkContext');
         if (!this.table.links.has(context)) {
-          this.breach('LINE_DOWN_KNOWN_LINK', x, `line-down for NdisLinkContext ${hex(context)}, which is not up`);
+          this.breach('LINE_DOWN_KNOWN_LINK', `line-down for NdisLinkContext ${hex(context)}, which is not up`);
           return;
         }
         this.table.linkDown(context);
@@ -317,53 +370,53 @@ export class Verifier {
     }
   }
 
-  private onIndicationReturn(x: Extract<Exchange, { type: 'indicationReturn' }>): void {
+  private afterIndication(buffer: Uint8Array): void {
     if (this.newCall !== undefined) {
-      const htCall = this.ev.param2(this.views.of(x.buffer));
+      const htCall = this.ev.param2(this.views.of(buffer));
       if (htCall !== 0) this.table.addCall(htCall, this.newCall.htLine, this.newCall.hdCall);
     } else if (this.lineUpCall !== undefined) {
-      const context = this.read('NDIS_MAC_LINE_UP', x.buffer, 'NdisLinkContext');
+      const context = this.read('NDIS_MAC_LINE_UP', buffer, 'NdisLinkContext');
       if (context !== 0) this.table.linkUp(this.lineUpCall, context);
     }
     this.newCall = undefined;
     this.lineUpCall = undefined;
   }
 
-  private onTapiEvent(x: Extract<Exchange, { type: 'indication' }>): void {
+  private onTapiEvent(buffer: Uint8Array): void {
     const e = this.ev;
-    if (!e.read(this.views.of(x.buffer))) return;
+    if (!e.read(this.views.of(buffer))) return;
     const { htLine, htCall, msg, p1, p2, p3 } = e;
     const line = this.table.lines.get(htLine);
-    if (line === undefined) this.breach('EVENT_UNKNOWN_LINE', x, `${nameOf('LINE_MESSAGE', msg)} for htLine ${hex(htLine)}, which is not open`);
+    if (line === undefined) this.breach('EVENT_UNKNOWN_LINE', `${nameOf('LINE_MESSAGE', msg)} for htLine ${hex(htLine)}, which is not open`);
     if (msg === LINE_NEWCALL) {
       if (htCall !== 0 || p2 !== 0 || p3 !== 0 || p1 === 0) {
-        this.breach('NEWCALL_FIELDS', x, `LINE_NEWCALL with hdCall (ulParam1) ${hex(p1)}, htCall ${hex(htCall)}, ulParam2 ${hex(p2)}, ulParam3 ${hex(p3)}`);
+        this.breach('NEWCALL_FIELDS', `LINE_NEWCALL with hdCall (ulParam1) ${hex(p1)}, htCall ${hex(htCall)}, ulParam2 ${hex(p2)}, ulParam3 ${hex(p3)}`);
       }
       if (line !== undefined && line.detecting === 0) {
-        this.breach('NEWCALL_ON_DETECTING_LINE', x, `LINE_NEWCALL on htLine ${hex(htLine)}, which has no default media detection`);
+        this.breach('NEWCALL_ON_DETECTING_LINE', `LINE_NEWCALL on htLine ${hex(htLine)}, which has no default media detection`);
       }
-      if (this.table.callsByHd.has(p1)) this.breach('NEWCALL_HDCALL_UNIQUE', x, `LINE_NEWCALL with hdCall ${hex(p1)}, which a live call holds`);
+      if (this.table.callsByHd.has(p1)) this.breach('NEWCALL_HDCALL_UNIQUE', `LINE_NEWCALL with hdCall ${hex(p1)}, which a live call holds`);
       this.newCall = { htLine, hdCall: p1 };
       return;
     }
     if (msg !== LINE_CALLSTATE && msg !== LINE_CALLINFO && msg !== LINE_CALLDEVSPECIFIC) return;
     const call = this.table.calls.get(htCall);
     if (call === undefined) {
-      this.breach('EVENT_UNKNOWN_CALL', x, `${nameOf('LINE_MESSAGE', msg)} for htCall ${hex(htCall)}, which NDISTAPI does not know or has closed`);
+      this.breach('EVENT_UNKNOWN_CALL', `${nameOf('LINE_MESSAGE', msg)} for htCall ${hex(htCall)}, which NDISTAPI does not know or has closed`);
       return;
     }
     if (call.state === LINECALLSTATE_IDLE) {
-      this.breach('EVENT_AFTER_IDLE', x, `${nameOf('LINE_MESSAGE', msg)}${msg === LINE_CALLSTATE ? ` ${state(p1)}` : ''} for htCall ${hex(htCall)} after IDLE`);
+      this.breach('EVENT_AFTER_IDLE', `${nameOf('LINE_MESSAGE', msg)}${msg === LINE_CALLSTATE ? ` ${state(p1)}` : ''} for htCall ${hex(htCall)} after IDLE`);
     }
     if (msg !== LINE_CALLSTATE) return;
     if (p1 === 0 || (p1 & (p1 - 1)) !== 0) {
-      this.breach('CALLSTATE_ONE_STATE', x, `LINE_CALLSTATE with ulParam1 ${hex(p1)} (${state(p1)})`);
+      this.breach('CALLSTATE_ONE_STATE', `LINE_CALLSTATE with ulParam1 ${hex(p1)} (${state(p1)})`);
     }
     if (p1 === LINECALLSTATE_OFFERING && line !== undefined && (p3 === 0 || (p3 & line.detecting) !== p3)) {
-      this.breach('OFFERING_MEDIA_MODE', x, `OFFERING with media mode ${nameOf('LINEMEDIAMODE', p3)}; the line detects ${nameOf('LINEMEDIAMODE', line.detecting)}`);
+      this.breach('OFFERING_MEDIA_MODE', `OFFERING with media mode ${nameOf('LINEMEDIAMODE', p3)}; the line detects ${nameOf('LINEMEDIAMODE', line.detecting)}`);
     }
     if (p1 === LINECALLSTATE_CONNECTED && call.linkContext === 0) {
-      this.breach('CONNECTED_AFTER_LINE_UP', x, `CONNECTED for htCall ${hex(htCall)} before its line-up`);
+      this.breach('CONNECTED_AFTER_LINE_UP', `CONNECTED for htCall ${hex(htCall)} before its line-up`);
     }
     call.state = p1;
   }
@@ -371,20 +424,5 @@ export class Verifier {
   private reset(): void {
     this.initialized = false;
     this.table.clear();
-  }
-}
-
-
-function record(x: Exchange): ExchangeRecord {
-  const base = { seq: x.seq, time: x.time, bytes: x.buffer.slice() };
-  switch (x.type) {
-    case 'request':
-      return { ...base, type: 'request', code: x.oid, requestId: x.requestId, kind: x.kind };
-    case 'return':
-    case 'completion':
-      return { ...base, type: x.type, code: x.oid, requestId: x.requestId, kind: x.kind, status: x.status };
-    case 'indication':
-    case 'indicationReturn':
-      return { ...base, type: 'indication', code: x.status };
   }
 }

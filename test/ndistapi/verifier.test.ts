@@ -38,7 +38,7 @@ class Harness {
   readonly miniport = new ScriptedMiniport();
   readonly shim = new NdisTapi(this.miniport);
   readonly client = new NdisTapiClient(this.shim);
-  readonly verifier = new Verifier(this.shim.exchanges$, 'x64', 'wdk');
+  readonly verifier = new Verifier(this.shim, 'x64', 'wdk');
   htLine = 0;
 
   get rules(): RuleId[] {
@@ -262,6 +262,21 @@ describe('the verifier on a correct flow', () => {
     expect(v.detail).toContain('LINE_CALLSTATE');
     expect(v.detail).toContain('0x4242');
     expect(decodeEvent(v.exchange.bytes)).toMatchObject({ htCall: 0x4242, ulMsg: LINE_CALLSTATE });
+  });
+
+  test('fed a stream of Exchange objects (a trace read back), it reports what it reports attached', async () => {
+    const h = new Harness();
+    const fromStream = new Verifier(h.shim.exchanges$, 'x64', 'wdk');
+    await h.up();
+    const { htCall } = h.incoming();
+    h.miniport.event(h.htLine, htCall, LINE_CALLSTATE, LINECALLSTATE_CONNECTED, 0, LINEMEDIAMODE_DIGITALDATA);
+    h.miniport.lineDown(0x7777);
+    expect(h.rules).toEqual(['CONNECTED_AFTER_LINE_UP', 'LINE_DOWN_KNOWN_LINK']);
+    expect(fromStream.violations).toEqual(h.verifier.violations);
+    fromStream.dispose();
+    h.miniport.lineDown(0x7778);
+    expect(fromStream.violations).toHaveLength(2);
+    expect(h.verifier.violations).toHaveLength(3);
   });
 
   test('relaxing an unknown rule is refused', () => {

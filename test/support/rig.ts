@@ -23,7 +23,7 @@ export class Rig {
     this.miniport = new SimulatedMiniport({ ...options, clock: this.clock });
     this.shim = new NdisTapi(this.miniport, this.clock);
     this.client = new NdisTapiClient(this.shim);
-    this.verifier = new Verifier(this.shim.exchanges$, this.miniport.abi, this.miniport.variant);
+    this.verifier = new Verifier(this.shim, this.miniport.abi, this.miniport.variant);
     this.shim.events$.subscribe((e) => this.events.push(e));
     this.shim.exchanges$.subscribe((x) => {
       const name = x.type === 'indication' || x.type === 'indicationReturn' ? (nameOf('NDIS_STATUS', x.status)) : (nameOf('OID', x.oid));
