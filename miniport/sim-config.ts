@@ -65,6 +65,10 @@ export interface SimulatedMiniportConfig {
   readonly extVersion: number;
   /** NDIS_MAC_LINE_UP.LinkSpeed, in 100 bit/s units. */
   readonly linkSpeed: number;
+  /** NDIS_WAN_INFO.MaxFrameSize (OID_WAN_GET_INFO). */
+  readonly maxFrameSize: number;
+  /** NDIS_WAN_INFO.MaxTransmit: the default send window. */
+  readonly maxTransmit: number;
   readonly outgoing: OutgoingConfig;
 }
 
@@ -90,6 +94,8 @@ export const DEFAULT_CONFIG: SimulatedMiniportConfig = {
   offerTimeoutMs: 30_000,
   extVersion: 0,
   linkSpeed: 640,
+  maxFrameSize: 1500,
+  maxTransmit: 2,
   outgoing: DEFAULT_OUTGOING,
 };
 

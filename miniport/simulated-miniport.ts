@@ -19,15 +19,19 @@ import { CALL_OIDS } from './oids/call-oids.js';
 import { GET_ID_OID } from './oids/get-id.js';
 import { INFO_OIDS } from './oids/info-oids.js';
 import { LINE_OIDS } from './oids/line-oids.js';
+import { WAN_OIDS } from './oids/wan-oids.js';
 import { RequestContext, type OidEntry } from './oids/request-context.js';
 import { RemoteParty } from './remote-party.js';
 import { SimCore } from './sim-core.js';
 import { ViewCache } from './struct-access.js';
 import { resolveConfig, type SimulatedMiniportConfig, type SimulatedMiniportOptions } from './sim-config.js';
 
-const ENTRIES: ReadonlyMap<number, OidEntry> = new Map([...LINE_OIDS, ...CALL_OIDS, ...INFO_OIDS, GET_ID_OID].map((e) => [e.oid, e]));
+const ENTRIES: ReadonlyMap<number, OidEntry> = new Map([...WAN_OIDS, ...LINE_OIDS, ...CALL_OIDS, ...INFO_OIDS, GET_ID_OID].map((e) => [e.oid, e]));
 
-/** The OIDs the simulated miniport serves; every other TAPI OID is NDIS_STATUS_TAPI_OPERATIONUNAVAIL. */
+/**
+ * The OIDs the simulated miniport serves (OID_WAN_GET_INFO and the TAPI ones); every other TAPI
+ * OID is NDIS_STATUS_TAPI_OPERATIONUNAVAIL, anything else NDIS_STATUS_INVALID_OID.
+ */
 export const SIMULATED_OIDS: readonly number[] = [...ENTRIES.keys()];
 
 interface Pending {

@@ -20,6 +20,7 @@ import {
   OID_TAPI_SET_APP_SPECIFIC,
   OID_TAPI_SET_DEFAULT_MEDIA_DETECTION,
   OID_TAPI_SET_STATUS_MESSAGES,
+  OID_WAN_GET_INFO,
   asciiz,
   codecFor,
   isCodecError,
@@ -67,6 +68,14 @@ export class NdisTapiClient {
 
   private codec<S extends StructName>(structure: S) {
     return codecFor(structure, this.shim.miniport.abi, this.shim.miniport.variant);
+  }
+
+  /** OID_WAN_GET_INFO, as NDISWAN asks it before registering the adapter with NDISTAPI. */
+  async wanGetInfo(): Promise<TypedResult<'NDIS_WAN_INFO'>> {
+    const buffer = new Uint8Array(this.codec('NDIS_WAN_INFO').size);
+    return new Promise((resolve) => {
+      this.shim.submit('query', OID_WAN_GET_INFO, buffer, (r) => resolve({ ...r, value: this.codec('NDIS_WAN_INFO').decode(r.buffer) }));
+    });
   }
 
   async initialize(deviceIdBase = 0): Promise<TypedResult<'NDIS_TAPI_PROVIDER_INITIALIZE'>> {

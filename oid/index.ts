@@ -9,6 +9,7 @@ export * from './constants/ndis-status-tapi.js';
 export * from './constants/line-messages.js';
 export * from './constants/line-flags.js';
 export * from './constants/line-errors.js';
+export * from './constants/wan-framing.js';
 export { FAMILIES, constants, type ConstantFamily, type FamilyName } from './constants/families.js';
 export { nameOf, valueOf } from './constants/names.js';
 

@@ -17,7 +17,8 @@ export interface FieldLayout {
   readonly primitive?: Primitive;
   /**
    * The TypeScript value of a scalar: `ptr` (number or bigint) for members pointer-sized in
-   * the WDK declaration, even where the `ddk` variant lays them out as a ULONG.
+   * the WDK declaration, even where the `ddk` variant lays them out as a ULONG, and for 64-bit
+   * members.
    */
   readonly valueType?: 'number' | 'ptr';
   /** The nested structure, for struct members and trailing struct arrays. */
@@ -49,7 +50,7 @@ export interface StructLayout {
   readonly variable: boolean;
 }
 
-const PRIMITIVE_SIZE: Record<Exclude<Primitive, 'ptr'>, number> = { u8: 1, u16: 2, u32: 4, i32: 4 };
+const PRIMITIVE_SIZE: Record<Exclude<Primitive, 'ptr'>, number> = { u8: 1, u16: 2, u32: 4, i32: 4, u64: 8 };
 
 function primitiveSize(p: Primitive, abi: Abi): number {
   return p === 'ptr' ? pointerSize(abi) : PRIMITIVE_SIZE[p];
@@ -108,7 +109,8 @@ export function layoutOf(name: StructName, abi: Abi, variant: LayoutVariant = 'w
     } else {
       const cType = scalarType(f, variant);
       const primitive = C_TYPES[cType];
-      const valueType = C_TYPES[scalarType(f, 'wdk')] === 'ptr' ? 'ptr' : 'number';
+      const wide = C_TYPES[scalarType(f, 'wdk')];
+      const valueType = wide === 'ptr' || wide === 'u64' ? 'ptr' : 'number';
       size = primitiveSize(primitive, abi);
       align = size;
       laid = isTrailingField(f)

@@ -44,7 +44,8 @@ export async function runDemo(): Promise<DemoResult> {
     return call.htCall;
   };
 
-  heading('bring-up: initialize the provider, open line 0, detect digital data');
+  heading('bring-up: NDISWAN asks for the WAN info, NDISTAPI initializes the provider, opens line 0, detects digital data');
+  await client.wanGetInfo();
   await client.initialize(0);
   const htLine = shim.htLineFor(0);
   await client.open(0);

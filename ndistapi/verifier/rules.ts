@@ -48,7 +48,7 @@ export const RULES: readonly Rule[] = [
   rule('COMPLETION_ONCE', 'A pended request completes exactly once; a request answered at once never completes.', 'ndis-tapi.md §9'),
   rule('COMPLETION_NOT_PENDING', 'A completion never carries NDIS_STATUS_PENDING.', 'ndis-tapi.md §9; NdisMQueryInformationComplete'),
   rule('COMPLETION_MATCHES_REQUEST', 'A completion is for the OID and kind (query or set) of the pended request.', 'ndis-tapi.md §9'),
-  rule('REQUEST_BEFORE_INITIALIZE', 'Nothing but OID_TAPI_PROVIDER_INITIALIZE is requested before it succeeds or after PROVIDER_SHUTDOWN.', 'ndis-tapi.md §0 steps 4-5, §6.1, §6.12'),
+  rule('REQUEST_BEFORE_INITIALIZE', 'No OID_TAPI_* request but PROVIDER_INITIALIZE comes before it succeeds or after PROVIDER_SHUTDOWN.', 'ndis-tapi.md §0 steps 4-5, §6.1, §6.12'),
   rule('ONE_REQUEST_AT_A_TIME', 'NDIS hands the miniport one request at a time: none while another is pending.', 'ndis-tapi.md §9, §11.13'),
   rule('CLOSE_CANNOT_FAIL', 'OID_TAPI_CLOSE_CALL and OID_TAPI_CLOSE on valid handles succeed.', 'ndis-tapi.md §6.10, §6.11, §11.11'),
   rule('DROP_LEAVES_IDLE', 'When OID_TAPI_DROP succeeds the call has been indicated IDLE.', 'ndis-tapi.md §6.9'),

@@ -23,6 +23,7 @@ import {
   OID_TAPI_PROVIDER_SHUTDOWN,
   OID_TAPI_SET_DEFAULT_MEDIA_DETECTION,
   nameOf,
+  tapiOidInfo,
   type Abi,
   type LayoutVariant,
   type RequestKind,
@@ -205,7 +206,8 @@ export class Verifier implements ExchangeSink {
     if (this.pending !== undefined) {
       this.breach('ONE_REQUEST_AT_A_TIME', `${oidName(oid)} (request ${requestId}) while ${oidName(this.pending.oid)} (request ${this.pending.requestId}) is pending`);
     }
-    if (!this.initialized && oid !== OID_TAPI_PROVIDER_INITIALIZE) {
+    // NDISWAN's own OIDs (OID_WAN_GET_INFO) come before TAPI starts; the rule is NDISTAPI's.
+    if (!this.initialized && oid !== OID_TAPI_PROVIDER_INITIALIZE && tapiOidInfo(oid) !== undefined) {
       this.breach('REQUEST_BEFORE_INITIALIZE', `${oidName(oid)} before OID_TAPI_PROVIDER_INITIALIZE succeeded`);
     }
     let handle = 0;

@@ -32,6 +32,8 @@ function readScalar(f: FieldLayout, at: string): string {
       return `dv.getUint32(${at}, true)`;
     case 'i32':
       return `dv.getInt32(${at}, true)`;
+    case 'u64':
+      return `readPtr64(dv, ${at})`;
     case 'ptr':
       return f.size === 8 ? `readPtr64(dv, ${at})` : `dv.getUint32(${at}, true)`;
     default:
@@ -292,6 +294,8 @@ function writerOf(l: StructLayout, f: FieldLayout): string {
       return f.valueType === 'ptr' ? 'writeU32OrBigint' : 'writeU32';
     case 'i32':
       return 'writeI32';
+    case 'u64':
+      return 'writePtr64';
     case 'ptr':
       return f.size === 8 ? 'writePtr64' : 'writeU32OrBigint';
     default:

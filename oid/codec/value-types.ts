@@ -12,7 +12,7 @@ import type { StructName, Structures } from '../schema/structures.js';
 type Fields<S extends StructName> = Structures[S]['fields'][number];
 type FieldName<S extends StructName> = Fields<S>['name'];
 
-type ScalarValue<T> = T extends keyof typeof C_TYPES ? ((typeof C_TYPES)[T] extends 'ptr' ? Ptr : number) : never;
+type ScalarValue<T> = T extends keyof typeof C_TYPES ? ((typeof C_TYPES)[T] extends 'ptr' | 'u64' ? Ptr : number) : never;
 
 /** Names `Xxx` of the `ulXxxSize` / `ulXxxOffset` pairs among the member names `N`. */
 export type VarPartName<N extends string> = {

@@ -4,6 +4,7 @@ import * as lineMessages from './line-messages.js';
 import * as ndisStatusTapi from './ndis-status-tapi.js';
 import * as ndisStatus from './ndis-status.js';
 import * as oidCodes from './oid-codes.js';
+import * as wanFraming from './wan-framing.js';
 
 /**
  * A family of constants sharing a prefix: an enumeration (one value means one name) or a
@@ -71,6 +72,7 @@ export const FAMILIES = {
   LINEROAMMODE: family('LINEROAMMODE', 'bits', 'LINEROAMMODE_', lineFlags),
   LINECONNECTEDMODE: family('LINECONNECTEDMODE', 'bits', 'LINECONNECTEDMODE_', lineFlags),
   LINEOFFERINGMODE: family('LINEOFFERINGMODE', 'bits', 'LINEOFFERINGMODE_', lineFlags),
+  WAN_FRAMING: family('WAN_FRAMING', 'bits', '', wanFraming),
 } as const satisfies Record<string, ConstantFamily>;
 
 export type FamilyName = keyof typeof FAMILIES;
@@ -91,4 +93,5 @@ export const constants: Readonly<Record<string, number>> = collect(
   lineMessages,
   lineFlags,
   lineErrors,
+  wanFraming,
 );

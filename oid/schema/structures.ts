@@ -3,6 +3,7 @@ import { INDICATION_STRUCTURES } from './indication-structures.js';
 import { LINE_STRUCTURES } from './line-structures.js';
 import { REQUEST_STRUCTURES } from './request-structures.js';
 import type { StructDef } from './schema-types.js';
+import { WAN_STRUCTURES } from './wan-structures.js';
 
 /** The one schema: every structure wanemu lays out, by its C typedef name. */
 export const STRUCTURES = {
@@ -10,6 +11,7 @@ export const STRUCTURES = {
   ...REQUEST_STRUCTURES,
   ...INDICATION_STRUCTURES,
   ...CO_TAPI_STRUCTURES,
+  ...WAN_STRUCTURES,
 } as const satisfies Record<string, StructDef>;
 
 export type Structures = typeof STRUCTURES;

@@ -71,6 +71,7 @@ import {
   OID_TAPI_SET_MEDIA_MODE,
   OID_TAPI_SET_STATUS_MESSAGES,
   OID_WAN_GET_INFO,
+  OID_WAN_PERMANENT_ADDRESS,
   STRINGFORMAT_ASCII,
   STRINGFORMAT_BINARY,
   TAPI_OIDS,
@@ -192,12 +193,14 @@ function request(mp: Miniport, kind: RequestKind, oid: number, buffer: Uint8Arra
 }
 
 function kindOf(oid: number): RequestKind {
+  if (oid === OID_WAN_GET_INFO) return 'query'; // NDISWAN's query (ndis-tapi.md §0 step 2)
   const kind = tapiOidInfo(oid)?.kind;
   if (kind === undefined) throw new Error(`no documented kind for ${nameOf('OID', oid)}`);
   return kind;
 }
 
 function structureOf(oid: number): StructName {
+  if (oid === OID_WAN_GET_INFO) return 'NDIS_WAN_INFO';
   const structure = tapiOidInfo(oid)?.structure;
   if (structure === undefined) throw new Error(`no structure for ${nameOf('OID', oid)}`);
   return structure;
@@ -454,7 +457,7 @@ describe.each(ABIS)('raw requests on %s', (abi) => {
 
   test('a non-TAPI OID: NDIS_STATUS_INVALID_OID, as a query and as a set', () => {
     const mp = new SimulatedMiniport({ abi });
-    for (const oid of [OID_WAN_GET_INFO, 0x00010101, 0, 0xffffffff, 0x07030100, 0x07030125]) {
+    for (const oid of [OID_WAN_PERMANENT_ADDRESS, 0x00010101, 0, 0xffffffff, 0x07030100, 0x07030125]) {
       for (const kind of ['query', 'set'] as const) {
         expect(statusName(request(mp, kind, oid, new Uint8Array(128)).status)).toBe('NDIS_STATUS_INVALID_OID');
       }

@@ -53,6 +53,8 @@ function scalarArb(f: FieldLayout, abi: Abi): fc.Arbitrary<number | bigint> {
       return fc.integer({ min: 0, max: 0xffffffff });
     case 'i32':
       return fc.integer({ min: -0x80000000, max: 0x7fffffff });
+    case 'u64':
+      return fc.oneof(fc.maxSafeNat(), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }));
     case 'ptr':
       return abi === 'x64'
         ? fc.oneof(fc.maxSafeNat(), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }))
@@ -108,7 +110,7 @@ function differences(l: StructLayout, input: Obj, out: Obj, path: string, proble
     if (derived.has(f.name)) continue;
     switch (f.kind) {
       case 'scalar': {
-        if (f.primitive === 'ptr') {
+        if (f.primitive === 'ptr' || f.primitive === 'u64') {
           const want = given === undefined ? 0n : BigInt(given as number | bigint);
           if (typeof got !== 'number' && typeof got !== 'bigint') {
             problems.push(`${at}: decoded ${String(got)} is not a Ptr`);
