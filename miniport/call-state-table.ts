@@ -75,11 +75,16 @@ export const CALL_TRANSITIONS: Readonly<Record<CallEvent, Transition>> = {
   drop: { from: LIVE, to: LINECALLSTATE_IDLE },
 };
 
+/** Each event's `from` states as one bit mask (every LINECALLSTATE_* is a single bit). */
+const FROM_MASK: Readonly<Record<CallEvent, number>> = Object.fromEntries(
+  Object.entries(CALL_TRANSITIONS).map(([e, t]) => [e, t.from.reduce((m, s) => m | s, 0)]),
+) as Record<CallEvent, number>;
+
 /** The state `event` leads to from `state`, or undefined when the event does not apply there. */
 export function nextCallState(state: number, event: CallEvent, given?: number): number | undefined {
-  const t = CALL_TRANSITIONS[event];
-  if (!t.from.includes(state)) return undefined;
-  return t.to === 'given' ? given : t.to;
+  if (state === 0 || (FROM_MASK[event] & state) !== state) return undefined;
+  const to = CALL_TRANSITIONS[event].to;
+  return to === 'given' ? given : to;
 }
 
 /** The states an outgoing call's progress may show (SimulatedMiniportConfig.outgoing.progress). */

@@ -43,6 +43,7 @@ export class CompletionPolicies {
 
   /** The policy for a request, consuming a one-shot rule that matches it. */
   take(oid: number): CompletionPolicy {
+    if (this.next.length === 0 && this.perOid.size === 0) return this.fallback;
     if (this.next.length > 0) {
       const i = this.next.findIndex((n) => n.oid === undefined || n.oid === oid);
       if (i >= 0) return this.next.splice(i, 1)[0]!.policy;

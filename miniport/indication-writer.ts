@@ -6,7 +6,7 @@ import {
   type Abi,
   type LayoutVariant,
 } from '../oid/index.js';
-import type { StatusIndication } from './miniport.js';
+import type { MiniportSink, StatusIndication } from './miniport.js';
 import { StructAccess } from './struct-access.js';
 import { TapiEventFields } from './tapi-event-fields.js';
 
@@ -35,6 +35,8 @@ class Scratch {
  */
 export class IndicationWriter {
   readonly indications$ = new Subject<StatusIndication>();
+  /** Direct receivers (Miniport.attach); the Subject is fed only while observed. */
+  sinks: MiniportSink[] = [];
   private readonly event: TapiEventFields;
   private readonly up: StructAccess;
   private readonly down: StructAccess;
@@ -52,10 +54,11 @@ export class IndicationWriter {
    * after delivery (for LINE_NEWCALL: the htCall NDISTAPI wrote there).
    */
   tapiEvent(htLine: number, htCall: number, msg: number, p1: number, p2: number, p3: number): number {
-    const s = this.take(this.event.size);
+    const s = this.scratch();
+    // Every member is written and write() zeroes the padding: no fill needed.
     this.event.write(s.dv, htLine, htCall, msg, p1, p2, p3);
     try {
-      this.indications$.next({ status: NDIS_STATUS_TAPI_INDICATION, buffer: s.event });
+      this.deliver(NDIS_STATUS_TAPI_INDICATION, s.event);
       return this.event.param2(s.dv);
     } finally {
       this.depth--;
@@ -73,7 +76,7 @@ export class IndicationWriter {
     u.set(s.dv, 0, 'NdisLinkHandle', linkHandle);
     u.set(s.dv, 0, 'NdisLinkContext', linkContext);
     try {
-      this.indications$.next({ status: NDIS_STATUS_WAN_LINE_UP, buffer: s.up });
+      this.deliver(NDIS_STATUS_WAN_LINE_UP, s.up);
       return u.get(s.dv, 0, 'NdisLinkContext');
     } finally {
       this.depth--;
@@ -86,20 +89,32 @@ export class IndicationWriter {
     const s = this.take(d.size);
     d.set(s.dv, 0, 'NdisLinkContext', linkContext);
     try {
-      this.indications$.next({ status: NDIS_STATUS_WAN_LINE_DOWN, buffer: s.down });
+      this.deliver(NDIS_STATUS_WAN_LINE_DOWN, s.down);
     } finally {
       this.depth--;
     }
   }
 
-  /** A zeroed scratch buffer for the current depth (the caller decrements `depth` when done). */
-  private take(size: number): Scratch {
+  private deliver(status: number, buffer: Uint8Array): void {
+    const sinks = this.sinks;
+    for (let i = 0; i < sinks.length; i++) sinks[i]!.indicate(status, buffer);
+    if (this.indications$.observed) this.indications$.next({ status, buffer });
+  }
+
+  /** The scratch buffer for the current depth (the caller decrements `depth` when done). */
+  private scratch(): Scratch {
     let s = this.pool[this.depth];
     if (s === undefined) {
       s = new Scratch(Math.max(this.event.size, this.up.size, this.down.size), this.event.size, this.up.size, this.down.size);
       this.pool[this.depth] = s;
     }
     this.depth++;
+    return s;
+  }
+
+  /** A zeroed scratch buffer for the current depth. */
+  private take(size: number): Scratch {
+    const s = this.scratch();
     s.bytes.fill(0, 0, size);
     return s;
   }

@@ -39,6 +39,16 @@ export interface StatusIndication {
 }
 
 /**
+ * A direct, allocation-free receiver of what a miniport raises, for the layer right above it
+ * (NdisTapi): the same indications and completions as the Observables, in the same order.
+ */
+export interface MiniportSink {
+  /** NdisMIndicateStatus; the same rules for `buffer` as StatusIndication's. */
+  indicate(status: number, buffer: Uint8Array): void;
+  complete(completion: Completion): void;
+}
+
+/**
  * The seam: what NDIS carries between NDISTAPI/NDISWAN and a WAN miniport, as bytes in the
  * Windows layout of `abi`. Implemented by the simulated miniport, the FFI bridge to real
  * hardware and the trace replayer; everything above works unchanged whichever is below.
@@ -57,4 +67,9 @@ export interface Miniport {
   readonly indications$: Observable<StatusIndication>;
   /** NdisMQueryInformationComplete / NdisMSetInformationComplete for pended requests. */
   readonly completions$: Observable<Completion>;
+  /**
+   * Optional fast path: delivers indications and completions straight to one sink, besides the
+   * Observables. Returns the detach. An implementation without it is used through the Observables.
+   */
+  attach?(sink: MiniportSink): () => void;
 }

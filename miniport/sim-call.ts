@@ -12,8 +12,6 @@ export class SimLine {
   lineStates = 0;
   /** LINEADDRESSSTATE_* bits SET_STATUS_MESSAGES enabled. */
   addressStates = 0;
-  /** Calls on the line not yet freed by CLOSE_CALL. */
-  readonly calls = new Set<SimCall>();
   /** Per address: calls that hold it (not yet IDLE). Kept by SimCore as calls change state. */
   readonly busy: number[];
 

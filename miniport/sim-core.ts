@@ -88,6 +88,13 @@ export class SimCore {
     return this.initialized ? this.lines[deviceId - this.deviceIdBase] : undefined;
   }
 
+  /** The calls on a line not yet freed (a scan: only line-wide requests need it). */
+  callsOn(line: SimLine): SimCall[] {
+    const out: SimCall[] = [];
+    for (const c of this.calls.values()) if (c.line === line) out.push(c);
+    return out;
+  }
+
   /** Calls on an address that hold it (every call not yet IDLE). */
   busyCalls(line: SimLine, addressId: number): number {
     return line.busy[addressId] ?? 0;
@@ -97,7 +104,6 @@ export class SimCore {
     const hdCall = this.nextHdCall++;
     const call = new SimCall(hdCall, htCall, line, addressId, inbound, mediaMode, bearerMode, this.config.maxRate, callerId, calledId, this.nextCallId++);
     this.calls.set(hdCall, call);
-    line.calls.add(call);
     line.busy[addressId]!++;
     return call;
   }
@@ -200,7 +206,6 @@ export class SimCore {
     if (call.state !== LINECALLSTATE_IDLE) call.line.busy[call.addressId]!--;
     call.closed = true;
     this.calls.delete(call.hdCall);
-    call.line.calls.delete(call);
   }
 
   /**
@@ -287,7 +292,7 @@ export class SimCore {
 
   /** OID_TAPI_CLOSE: the line's calls are dropped and freed, then the line closes. */
   closeLine(line: SimLine): void {
-    for (const call of [...line.calls]) {
+    for (const call of this.callsOn(line)) {
       this.drop(call);
       this.forget(call);
     }

@@ -14,7 +14,7 @@ import {
 import type { Clock, Timer } from '../sim/clock.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { CompletionPolicies, type CompletionPolicy } from './completion-policy.js';
-import type { ByteCounts, Completion, Miniport, StatusIndication } from './miniport.js';
+import type { ByteCounts, Completion, Miniport, MiniportSink, StatusIndication } from './miniport.js';
 import { CALL_OIDS } from './oids/call-oids.js';
 import { GET_ID_OID } from './oids/get-id.js';
 import { INFO_OIDS } from './oids/info-oids.js';
@@ -79,6 +79,7 @@ export class SimulatedMiniport implements Miniport {
   private readonly completions = new Subject<Completion>();
   private readonly pending = new Map<number, Pending>();
   private readonly views = new ViewCache();
+  private sinks: MiniportSink[] = [];
 
   constructor(options: SimulatedMiniportOptions & { readonly clock?: Clock } = {}) {
     const { clock, ...rest } = options;
@@ -122,6 +123,16 @@ export class SimulatedMiniport implements Miniport {
       p.timer = this.clock.setTimer(policy.mode === 'pend' ? policy.delayMs : (policy.delayMs ?? 0), () => this.finish(p));
     }
     return NDIS_STATUS_PENDING;
+  }
+
+  attach(sink: MiniportSink): () => void {
+    const out = this.core.out;
+    out.sinks = [...out.sinks, sink];
+    this.sinks = [...this.sinks, sink];
+    return () => {
+      out.sinks = out.sinks.filter((s) => s !== sink);
+      this.sinks = this.sinks.filter((s) => s !== sink);
+    };
   }
 
   /** Request ids pended and not yet completed, oldest first. */
@@ -173,6 +184,8 @@ export class SimulatedMiniport implements Miniport {
     const status =
       policy.mode === 'force' ? policy.status : p.entry.handler(this.core, p.context, this.core.access(p.entry.structure));
     const counts = p.context.counts;
-    this.completions.next({ requestId: p.requestId, kind: p.kind, oid: p.oid, status, bytesUsed: counts.bytesUsed, bytesNeeded: counts.bytesNeeded });
+    const c: Completion = { requestId: p.requestId, kind: p.kind, oid: p.oid, status, bytesUsed: counts.bytesUsed, bytesNeeded: counts.bytesNeeded };
+    for (const sink of this.sinks) sink.complete(c);
+    this.completions.next(c);
   }
 }

@@ -8,7 +8,8 @@ import { layoutOf, type Abi, type LayoutVariant, type StructName } from '../oid/
  * shim hand out); the full-width codecs in oid/ serve anyone who needs more.
  */
 export class StructAccess {
-  private readonly at = new Map<string, { offset: number; size: number }>();
+  /** member -> where it sits; a null-prototype object, which V8 keeps in fast mode for these few keys. */
+  private readonly at: Record<string, { readonly offset: number; readonly size: number } | undefined> = Object.create(null);
   readonly size: number;
 
   constructor(
@@ -19,7 +20,7 @@ export class StructAccess {
     const layout = layoutOf(structure, abi, variant);
     this.size = layout.size;
     for (const f of layout.fields) {
-      this.at.set(f.name, { offset: f.offset, size: f.size });
+      this.at[f.name] = { offset: f.offset, size: f.size };
     }
   }
 
@@ -30,19 +31,19 @@ export class StructAccess {
 
   /** Where a member sits and how many bytes it takes. */
   field(member: string): { readonly offset: number; readonly size: number } {
-    const f = this.at.get(member);
+    const f = this.at[member];
     if (f === undefined) throw new Error(`${this.structure} has no member ${member}`);
     return f;
   }
 
   get(dv: DataView, base: number, member: string): number {
-    const f = this.at.get(member);
+    const f = this.at[member];
     if (f === undefined) throw new Error(`${this.structure} has no member ${member}`);
     return readScalar(dv, base + f.offset, f.size);
   }
 
   set(dv: DataView, base: number, member: string, value: number): void {
-    const f = this.at.get(member);
+    const f = this.at[member];
     if (f === undefined) throw new Error(`${this.structure} has no member ${member}`);
     writeScalar(dv, base + f.offset, f.size, value);
   }

@@ -1,15 +1,14 @@
 import type { Abi, LayoutVariant } from '../oid/index.js';
-import { StructAccess, readScalar, writeScalar } from './struct-access.js';
+import { StructAccess } from './struct-access.js';
 
-interface Slot {
-  readonly o: number;
-  readonly n: number;
-}
+const TWO_32 = 4294967296;
 
 /**
  * NDIS_TAPI_EVENT read and written in place at the schema's offsets for one ABI, without
  * allocating: `read` fills the public fields, which stay valid until the next read. Used on both
- * sides of the seam (the miniport writes events, the shim and the verifier read them).
+ * sides of the seam (the miniport writes events, the shim and the verifier read them). Handles
+ * and parameters are each either all 8 bytes wide or all 4 (x64 WDK: both wide; x64 DDK:
+ * handles wide, parameters ULONG; x86: neither), so each has one straight-line path.
  */
 export class TapiEventFields {
   readonly size: number;
@@ -19,48 +18,90 @@ export class TapiEventFields {
   p1 = 0;
   p2 = 0;
   p3 = 0;
-  private readonly s: { htLine: Slot; htCall: Slot; msg: Slot; p1: Slot; p2: Slot; p3: Slot };
+  private readonly oLine: number;
+  private readonly oCall: number;
+  private readonly oMsg: number;
+  private readonly o1: number;
+  private readonly o2: number;
+  private readonly o3: number;
+  private readonly wideHandles: boolean;
+  private readonly wideParams: boolean;
+  /** Byte offsets of the padding (4-byte words), zeroed on write. */
+  private readonly padding: readonly number[];
 
   constructor(abi: Abi, variant: LayoutVariant) {
     const a = new StructAccess('NDIS_TAPI_EVENT', abi, variant);
-    const slot = (name: string): Slot => {
-      const f = a.field(name);
-      return { o: f.offset, n: f.size };
-    };
     this.size = a.size;
-    this.s = { htLine: slot('htLine'), htCall: slot('htCall'), msg: slot('ulMsg'), p1: slot('ulParam1'), p2: slot('ulParam2'), p3: slot('ulParam3') };
+    const f = (n: string) => a.field(n);
+    this.oLine = f('htLine').offset;
+    this.oCall = f('htCall').offset;
+    this.oMsg = f('ulMsg').offset;
+    this.o1 = f('ulParam1').offset;
+    this.o2 = f('ulParam2').offset;
+    this.o3 = f('ulParam3').offset;
+    this.wideHandles = f('htLine').size === 8;
+    this.wideParams = f('ulParam1').size === 8;
+    if (f('htCall').size !== f('htLine').size || f('ulParam2').size !== f('ulParam1').size || f('ulParam3').size !== f('ulParam1').size) {
+      throw new Error('NDIS_TAPI_EVENT: members of one kind differ in width');
+    }
+    const covered = new Uint8Array(this.size);
+    for (const n of ['htLine', 'htCall', 'ulMsg', 'ulParam1', 'ulParam2', 'ulParam3']) covered.fill(1, f(n).offset, f(n).offset + f(n).size);
+    const padding: number[] = [];
+    for (let i = 0; i < this.size; i += 4) if (covered[i] === 0) padding.push(i);
+    this.padding = padding;
   }
 
   /** Reads the event at the start of `dv`; false when the buffer is too short to hold one. */
   read(dv: DataView): boolean {
     if (dv.byteLength < this.size) return false;
-    const s = this.s;
-    this.htLine = readScalar(dv, s.htLine.o, s.htLine.n);
-    this.htCall = readScalar(dv, s.htCall.o, s.htCall.n);
-    this.msg = dv.getUint32(s.msg.o, true);
-    this.p1 = readScalar(dv, s.p1.o, s.p1.n);
-    this.p2 = readScalar(dv, s.p2.o, s.p2.n);
-    this.p3 = readScalar(dv, s.p3.o, s.p3.n);
+    if (this.wideHandles) {
+      this.htLine = dv.getUint32(this.oLine + 4, true) * TWO_32 + dv.getUint32(this.oLine, true);
+      this.htCall = dv.getUint32(this.oCall + 4, true) * TWO_32 + dv.getUint32(this.oCall, true);
+    } else {
+      this.htLine = dv.getUint32(this.oLine, true);
+      this.htCall = dv.getUint32(this.oCall, true);
+    }
+    this.msg = dv.getUint32(this.oMsg, true);
+    if (this.wideParams) {
+      this.p1 = dv.getUint32(this.o1 + 4, true) * TWO_32 + dv.getUint32(this.o1, true);
+      this.p2 = dv.getUint32(this.o2 + 4, true) * TWO_32 + dv.getUint32(this.o2, true);
+      this.p3 = dv.getUint32(this.o3 + 4, true) * TWO_32 + dv.getUint32(this.o3, true);
+    } else {
+      this.p1 = dv.getUint32(this.o1, true);
+      this.p2 = dv.getUint32(this.o2, true);
+      this.p3 = dv.getUint32(this.o3, true);
+    }
     return true;
   }
 
   /** ulParam2 alone (for LINE_NEWCALL: the htCall NDISTAPI wrote back); 0 when too short. */
   param2(dv: DataView): number {
-    const p = this.s.p2;
-    return dv.byteLength < p.o + p.n ? 0 : readScalar(dv, p.o, p.n);
+    if (dv.byteLength < this.size) return 0;
+    return this.wideParams ? dv.getUint32(this.o2 + 4, true) * TWO_32 + dv.getUint32(this.o2, true) : dv.getUint32(this.o2, true);
   }
 
   setParam2(dv: DataView, value: number): void {
-    writeScalar(dv, this.s.p2.o, this.s.p2.n, value);
+    dv.setUint32(this.o2, value >>> 0, true);
+    if (this.wideParams) dv.setUint32(this.o2 + 4, Math.floor(value / TWO_32) >>> 0, true);
   }
 
   write(dv: DataView, htLine: number, htCall: number, msg: number, p1: number, p2: number, p3: number): void {
-    const s = this.s;
-    writeScalar(dv, s.htLine.o, s.htLine.n, htLine);
-    writeScalar(dv, s.htCall.o, s.htCall.n, htCall);
-    dv.setUint32(s.msg.o, msg, true);
-    writeScalar(dv, s.p1.o, s.p1.n, p1);
-    writeScalar(dv, s.p2.o, s.p2.n, p2);
-    writeScalar(dv, s.p3.o, s.p3.n, p3);
+    dv.setUint32(this.oLine, htLine >>> 0, true);
+    dv.setUint32(this.oCall, htCall >>> 0, true);
+    if (this.wideHandles) {
+      dv.setUint32(this.oLine + 4, Math.floor(htLine / TWO_32) >>> 0, true);
+      dv.setUint32(this.oCall + 4, Math.floor(htCall / TWO_32) >>> 0, true);
+    }
+    dv.setUint32(this.oMsg, msg >>> 0, true);
+    dv.setUint32(this.o1, p1 >>> 0, true);
+    dv.setUint32(this.o2, p2 >>> 0, true);
+    dv.setUint32(this.o3, p3 >>> 0, true);
+    if (this.wideParams) {
+      dv.setUint32(this.o1 + 4, Math.floor(p1 / TWO_32) >>> 0, true);
+      dv.setUint32(this.o2 + 4, Math.floor(p2 / TWO_32) >>> 0, true);
+      dv.setUint32(this.o3 + 4, Math.floor(p3 / TWO_32) >>> 0, true);
+    }
+    const pad = this.padding;
+    for (let i = 0; i < pad.length; i++) dv.setUint32(pad[i]!, 0, true);
   }
 }

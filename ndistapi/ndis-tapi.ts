@@ -19,7 +19,7 @@ import {
   OID_TAPI_PROVIDER_SHUTDOWN,
   type RequestKind,
 } from '../oid/index.js';
-import type { ByteCounts, Completion, Miniport, StatusIndication } from '../miniport/miniport.js';
+import type { ByteCounts, Completion, Miniport } from '../miniport/miniport.js';
 import { StructAccess, ViewCache } from '../miniport/struct-access.js';
 import { TapiEventFields } from '../miniport/tapi-event-fields.js';
 import { HandleTable, type TrackedCall, type TrackedLine } from './handle-table.js';
@@ -73,6 +73,7 @@ export class NdisTapi implements ExchangeSource {
   private readonly events = new Subject<LineEvent>();
   private readonly exchanges = new Subject<Exchange>();
   private readonly subscriptions: Subscription[] = [];
+  private detachMiniport: (() => void) | undefined;
   private readonly queue: Queued[] = [];
   private outstanding: Queued | undefined;
   private readonly counts: ByteCounts = { bytesUsed: 0, bytesNeeded: 0 };
@@ -115,10 +116,15 @@ export class NdisTapi implements ExchangeSource {
     this.handleAccess.set(OID_TAPI_CLOSE, new StructAccess('NDIS_TAPI_CLOSE', abi, variant));
     this.events$ = this.events.asObservable();
     this.exchanges$ = this.exchanges.asObservable();
-    this.subscriptions.push(
-      miniport.indications$.subscribe((i) => this.onIndication(i)),
-      miniport.completions$.subscribe((c) => this.onCompletion(c)),
-    );
+    if (miniport.attach !== undefined) {
+      // The direct path: no Observable machinery per indication.
+      this.detachMiniport = miniport.attach({ indicate: (status, buffer) => this.onIndication(status, buffer), complete: (c) => this.onCompletion(c) });
+    } else {
+      this.subscriptions.push(
+        miniport.indications$.subscribe((i) => this.onIndication(i.status, i.buffer)),
+        miniport.completions$.subscribe((c) => this.onCompletion(c)),
+      );
+    }
   }
 
   /** Attaches a sink that sees every exchange from now on, synchronously; returns the detach. */
@@ -155,6 +161,7 @@ export class NdisTapi implements ExchangeSource {
 
   /** Stops listening to the miniport. */
   dispose(): void {
+    this.detachMiniport?.();
     for (const s of this.subscriptions) s.unsubscribe();
   }
 
@@ -191,7 +198,8 @@ export class NdisTapi implements ExchangeSource {
   }
 
   private now(): number {
-    return this.clock?.now() ?? 0;
+    const c = this.clock;
+    return c === undefined ? 0 : c.now();
   }
 
   private pump(): void {
@@ -287,20 +295,20 @@ export class NdisTapi implements ExchangeSource {
     this.table.clear();
   }
 
-  private onIndication(i: StatusIndication): void {
-    this.emitIndication('indication', i.status, i.buffer);
-    switch (i.status) {
+  private onIndication(status: number, buffer: Uint8Array): void {
+    this.emitIndication('indication', status, buffer);
+    switch (status) {
       case NDIS_STATUS_TAPI_INDICATION:
-        this.onTapiEvent(i.buffer);
+        this.onTapiEvent(buffer);
         break;
       case NDIS_STATUS_WAN_LINE_UP:
-        this.onLineUp(i.buffer);
+        this.onLineUp(buffer);
         break;
       case NDIS_STATUS_WAN_LINE_DOWN:
-        this.onLineDown(i.buffer);
+        this.onLineDown(buffer);
         break;
     }
-    this.emitIndication('indicationReturn', i.status, i.buffer);
+    this.emitIndication('indicationReturn', status, buffer);
   }
 
   private onTapiEvent(buffer: Uint8Array): void {

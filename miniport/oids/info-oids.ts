@@ -200,7 +200,7 @@ function getLineDevStatus(core: SimCore, r: RequestContext, a: StructAccess): nu
   const c = core.config;
   let active = 0;
   let connected = false;
-  for (const call of line.calls) {
+  for (const call of core.callsOn(line)) {
     if (call.state !== LINECALLSTATE_IDLE) active++;
     if (call.state === LINECALLSTATE_CONNECTED) connected = true;
   }
