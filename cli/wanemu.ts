@@ -19,6 +19,8 @@ import { layoutText, structureListText } from './layout-view.js';
 import { oidRows, oidTableText } from './oid-table.js';
 import { valueJson } from './value-view.js';
 import { runDemo } from '../sim/demo.js';
+import { showTrace } from '../trace/trace-show.js';
+import { TraceFormatError } from '../trace/trace-error.js';
 
 /*
  * The `wanemu` command: thin, it parses arguments and calls the library.
@@ -61,8 +63,9 @@ function program(io: Io): Command {
 
   p.command('demo')
     .description('the main job: a built-in demo of call flows on the simulated miniport, one line per exchange')
-    .action(async () => {
-      const result = await runDemo();
+    .option('--trace <file>', 'record every exchange into a pcapng trace')
+    .action(async (o: { trace?: string }) => {
+      const result = await runDemo(o.trace === undefined ? {} : { tracePath: o.trace });
       for (const line of result.lines) io.out(line);
       if (result.violations > 0) throw new CheckFailed(`${result.violations} verifier violations`);
     });
@@ -107,6 +110,16 @@ function program(io: Io): Command {
       io.out(valueJson(value));
     });
 
+  const trace = p.command('trace').description('look at recorded traces (pcapng)');
+  trace
+    .command('show')
+    .argument('<trace>', 'a .pcapng file wanemu recorded')
+    .description('print the flow, one readable line per exchange')
+    .option('--json', 'one JSON object per record, per line')
+    .action((path: string, o: { json?: boolean }) => {
+      showTrace(path, o.json === true, io.out, (w) => io.err(`wanemu: warning: ${path}: block ${w.block} at byte ${w.offset}: ${w.message}`));
+    });
+
   return p;
 }
 
@@ -124,12 +137,24 @@ export async function main(argv: readonly string[], io: Io = { out: (s) => conso
       io.err(`wanemu: ${e.message}`);
       return EXIT_CHECK_FAILED;
     }
+    if (e instanceof TraceFormatError) {
+      io.err(`wanemu: ${e.message}`);
+      return EXIT_BAD_INPUT;
+    }
+    if (isNodeError(e) && (e.code === 'ENOENT' || e.code === 'EISDIR' || e.code === 'EACCES')) {
+      io.err(`wanemu: ${e.path ?? ''}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : 'permission denied'}`);
+      return EXIT_BAD_INPUT;
+    }
     if (e instanceof UsageError || e instanceof HexInputError) {
       io.err(`wanemu: ${e.message}`);
       return EXIT_BAD_INPUT;
     }
     throw e;
   }
+}
+
+function isNodeError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string';
 }
 
 const invokedDirectly = process.argv[1] !== undefined && /wanemu(\.js)?$/.test(process.argv[1]);

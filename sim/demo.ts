@@ -5,6 +5,7 @@ import { NdisTapi } from '../ndistapi/ndis-tapi.js';
 import { NdisTapiClient } from '../ndistapi/ndis-tapi-client.js';
 import { Verifier } from '../ndistapi/verifier/verifier.js';
 import { VirtualClock } from './virtual-clock.js';
+import { TraceRecorder } from '../trace/trace-recorder.js';
 
 /** What the built-in demo printed and found. */
 export interface DemoResult {
@@ -19,12 +20,13 @@ export interface DemoResult {
  * without ACCEPT, one never answered that times out to IDLE, and an outgoing call. Every
  * exchange becomes one line with names, not numbers.
  */
-export async function runDemo(): Promise<DemoResult> {
+export async function runDemo(options: { readonly tracePath?: string } = {}): Promise<DemoResult> {
   const clock = new VirtualClock();
   const miniport = new SimulatedMiniport({ clock, offerTimeoutMs: 10_000 });
   const shim = new NdisTapi(miniport, clock);
   const client = new NdisTapiClient(shim);
   const verifier = new Verifier(shim, miniport.abi, miniport.variant);
+  const recorder = options.tracePath === undefined ? undefined : TraceRecorder.attach(shim, options.tracePath, miniport.abi, miniport.variant, clock);
   const lines: string[] = [];
   let exchanges = 0;
   const formatter = new ExchangeFormatter(miniport.abi, miniport.variant);
@@ -89,6 +91,7 @@ export async function runDemo(): Promise<DemoResult> {
   await client.close(htLine);
   await client.shutdown();
 
+  recorder?.close();
   const summary = `${exchanges} exchanges, ${verifier.violations.length} verifier violations, ${(clock.now() / 1000).toFixed(0)} s of virtual time`;
   lines.push('', summary);
   return { lines, exchanges, violations: verifier.violations.length };

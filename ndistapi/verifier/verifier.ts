@@ -184,7 +184,7 @@ export class Verifier implements ExchangeSink {
     if (status === NDIS_STATUS_PENDING) {
       this.pending = this.current;
     } else if (this.current !== undefined) {
-      this.final(this.current, status);
+      this.final(this.current, status, buffer);
     }
     this.current = undefined;
   }
@@ -247,11 +247,15 @@ export class Verifier implements ExchangeSink {
     if (oid !== p.oid || kind !== p.kind) {
       this.breach('COMPLETION_MATCHES_REQUEST', `request ${requestId} was ${p.kind} ${oidName(p.oid)}, completed as ${kind} ${oidName(oid)}`);
     }
-    this.final(p, status);
+    this.final(p, status, this.xBuffer);
   }
 
-  /** What a request's final status means for the model, and the rules on it. */
-  private final(r: VRequest, status: number): void {
+  /**
+   * What a request's final status means for the model, and the rules on it. IN members are read
+   * from the request as sent, OUT members from `out`, the buffer as the miniport answered (the
+   * same bytes live; separate records in a trace).
+   */
+  private final(r: VRequest, status: number, out: Uint8Array): void {
     const ok = status === NDIS_STATUS_SUCCESS;
     switch (r.oid) {
       case OID_TAPI_PROVIDER_INITIALIZE:
@@ -264,7 +268,7 @@ export class Verifier implements ExchangeSink {
         if (ok) {
           const htLine = this.read('NDIS_TAPI_OPEN', r.buffer, 'htLine');
           const deviceId = this.read('NDIS_TAPI_OPEN', r.buffer, 'ulDeviceID');
-          this.table.lines.set(htLine, { htLine, deviceId, hdLine: this.read('NDIS_TAPI_OPEN', r.buffer, 'hdLine'), detecting: 0 });
+          this.table.lines.set(htLine, { htLine, deviceId, hdLine: this.read('NDIS_TAPI_OPEN', out, 'hdLine'), detecting: 0 });
         }
         return;
       case OID_TAPI_SET_DEFAULT_MEDIA_DETECTION:
@@ -308,7 +312,7 @@ export class Verifier implements ExchangeSink {
           if (call.hdCall === 0 && call.state === 0) this.table.forgetCall(call);
           return;
         }
-        const hdCall = this.read('NDIS_TAPI_MAKE_CALL', r.buffer, 'hdCall');
+        const hdCall = this.read('NDIS_TAPI_MAKE_CALL', out, 'hdCall');
         if (hdCall === 0 || this.table.callsByHd.has(hdCall)) {
           this.breach('MAKE_CALL_HDCALL', `OID_TAPI_MAKE_CALL returned hdCall ${hex(hdCall)}${hdCall === 0 ? '' : ', which a live call holds'}`);
           if (hdCall === 0) return;
@@ -317,12 +321,12 @@ export class Verifier implements ExchangeSink {
         return;
       }
       case OID_TAPI_GET_ID:
-        if (ok) this.checkGetId(r);
+        if (ok) this.checkGetId(r, out);
         return;
     }
   }
 
-  private checkGetId(r: VRequest): void {
+  private checkGetId(r: VRequest, out: Uint8Array): void {
     const a = this.struct('NDIS_TAPI_GET_ID');
     if (r.buffer.length < a.size || this.read('NDIS_TAPI_GET_ID', r.buffer, 'ulSelect') !== LINECALLSELECT_CALL) return;
     const dv = this.views.of(r.buffer);
@@ -336,10 +340,12 @@ export class Verifier implements ExchangeSink {
     if (call === undefined) return;
     const vs = this.struct('VAR_STRING');
     const at = a.offset('DeviceID');
-    const size = vs.get(dv, at, 'ulStringSize');
-    const offset = vs.get(dv, at, 'ulStringOffset');
+    if (out.length < at + vs.size) return;
+    const ov = this.views.of(out);
+    const size = vs.get(ov, at, 'ulStringSize');
+    const offset = vs.get(ov, at, 'ulStringOffset');
     const start = at + offset;
-    const got = size === 0 || start + size > r.buffer.length ? undefined : readScalar(dv, start, size);
+    const got = size === 0 || start + size > out.length ? undefined : readScalar(ov, start, size);
     if (call.linkContext === 0 || got !== call.linkContext) {
       this.breach('GET_ID_NDIS_LINK_CONTEXT', `GET_ID "ndis" for htCall ${hex(call.htCall)} returned ${got === undefined ? 'no id' : hex(got)}; the call's link context is ${call.linkContext === 0 ? 'none (no line-up)' : hex(call.linkContext)}`);
     }

@@ -1,0 +1,68 @@
+import type { Abi, LayoutVariant, RequestKind } from '../oid/index.js';
+
+/**
+ * The payload of each enhanced packet block in a wanemu trace: a 32-byte little-endian header
+ * followed by the exchange's raw bytes (the information buffer or the status buffer). See
+ * docs/trace-format.md.
+ *
+ *   0  u8   record version (RECORD_VERSION)
+ *   1  u8   kind (RECORD_KINDS)
+ *   2  u8   flags: bit 0 direction (0 down, NDISTAPI to miniport; 1 up, miniport to
+ *           NDISTAPI/NDISWAN), bit 1 the request's kind (0 query, 1 set) for requests,
+ *           returns and completions; other bits 0
+ *   3  u8   ABI of the bytes: 0 x64 (WDK layout), 1 x64 (DDK layout), 2 x86
+ *   4  u32  sequence number of the exchange
+ *   8  u32  OID (request, return, completion) or NDIS_STATUS (indication, indication return)
+ *  12  u32  request id (0 for indications)
+ *  16  u32  NDIS_STATUS of a return or completion (0 otherwise)
+ *  20  u32  bytes used (BytesWritten / BytesRead)
+ *  24  u32  bytes needed
+ *  28  u32  length of the raw bytes that follow
+ */
+export const RECORD_VERSION = 1;
+export const RECORD_HEADER = 32;
+
+export const RECORD_KINDS = ['request', 'return', 'completion', 'indication', 'indicationReturn'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+/** Kind codes are 1-based, so a zeroed header is never a valid record. */
+export function kindCode(kind: RecordKind): number {
+  return RECORD_KINDS.indexOf(kind) + 1;
+}
+
+export function directionOf(kind: RecordKind): 'down' | 'up' {
+  return kind === 'request' ? 'down' : 'up';
+}
+
+export const ABI_CODES: ReadonlyArray<{ readonly abi: Abi; readonly variant: LayoutVariant }> = [
+  { abi: 'x64', variant: 'wdk' },
+  { abi: 'x64', variant: 'ddk' },
+  { abi: 'x86', variant: 'wdk' },
+];
+
+export function abiCode(abi: Abi, variant: LayoutVariant): number {
+  return abi === 'x86' ? 2 : variant === 'ddk' ? 1 : 0;
+}
+
+/** One record read back from a trace. */
+export interface TraceRecord {
+  /** Position of its enhanced packet block among the file's blocks (0 = the section header). */
+  readonly block: number;
+  /** Byte offset of the block in the file. */
+  readonly offset: number;
+  /** Nanoseconds on the clock the trace was recorded with. */
+  readonly timeNs: bigint;
+  readonly kind: RecordKind;
+  readonly seq: number;
+  readonly abi: Abi;
+  readonly variant: LayoutVariant;
+  /** OID or NDIS_STATUS, as the kind says. */
+  readonly code: number;
+  readonly requestId: number;
+  /** The request's query or set, where the record is about a request. */
+  readonly requestKind: RequestKind | undefined;
+  readonly status: number;
+  readonly bytesUsed: number;
+  readonly bytesNeeded: number;
+  readonly data: Uint8Array;
+}

@@ -1,0 +1,72 @@
+import type { Abi, LayoutVariant, RequestKind } from '../oid/index.js';
+import type { Clock } from '../sim/clock.js';
+import type { ExchangeSink, ExchangeSource } from '../ndistapi/exchange-sink.js';
+import { PcapngWriter } from './pcapng-writer.js';
+import { RECORD_HEADER, RECORD_VERSION, abiCode, kindCode, type RecordKind } from './trace-record.js';
+
+/**
+ * Records every exchange NdisTapi sees into a pcapng trace, one enhanced packet block each,
+ * stamped with the clock in use (virtual or real) in nanoseconds. Attach it to an NdisTapi;
+ * `close()` when done (the writer also flushes when the process exits).
+ */
+export class TraceRecorder implements ExchangeSink {
+  private readonly header = new Uint8Array(RECORD_HEADER);
+  private readonly hv = new DataView(this.header.buffer);
+  private readonly abi: number;
+  private detach: (() => void) | undefined;
+  /** Records written so far. */
+  count = 0;
+
+  constructor(
+    readonly writer: PcapngWriter,
+    abi: Abi,
+    variant: LayoutVariant,
+    private readonly clock?: Clock,
+  ) {
+    this.abi = abiCode(abi, variant);
+  }
+
+  /** Opens `path` and records the source's exchanges into it from now on. */
+  static attach(source: ExchangeSource, path: string, abi: Abi, variant: LayoutVariant, clock?: Clock): TraceRecorder {
+    const r = new TraceRecorder(new PcapngWriter(path), abi, variant, clock);
+    r.detach = source.attach(r);
+    return r;
+  }
+
+  onRequest(seq: number, time: number, requestId: number, kind: RequestKind, oid: number, buffer: Uint8Array): void {
+    this.write('request', kind, seq, time, oid, requestId, 0, 0, 0, buffer);
+  }
+
+  onOutcome(type: 'return' | 'completion', seq: number, time: number, requestId: number, kind: RequestKind, oid: number, status: number, used: number, needed: number, buffer: Uint8Array): void {
+    this.write(type, kind, seq, time, oid, requestId, status, used, needed, buffer);
+  }
+
+  onIndication(type: 'indication' | 'indicationReturn', seq: number, time: number, status: number, buffer: Uint8Array): void {
+    this.write(type, undefined, seq, time, status, 0, 0, 0, 0, buffer);
+  }
+
+  close(): void {
+    this.detach?.();
+    this.detach = undefined;
+    this.writer.close();
+  }
+
+  private write(kind: RecordKind, requestKind: RequestKind | undefined, seq: number, timeMs: number, code: number, requestId: number, status: number, used: number, needed: number, data: Uint8Array): void {
+    const h = this.hv;
+    const flags = (kind === 'request' ? 0 : 1) | (requestKind === 'set' ? 2 : 0);
+    h.setUint8(0, RECORD_VERSION);
+    h.setUint8(1, kindCode(kind));
+    h.setUint8(2, flags);
+    h.setUint8(3, this.abi);
+    h.setUint32(4, seq >>> 0, true);
+    h.setUint32(8, code >>> 0, true);
+    h.setUint32(12, requestId >>> 0, true);
+    h.setUint32(16, status >>> 0, true);
+    h.setUint32(20, used >>> 0, true);
+    h.setUint32(24, needed >>> 0, true);
+    h.setUint32(28, data.length, true);
+    const ns = BigInt(Math.round((this.clock?.now() ?? timeMs) * 1e6));
+    this.writer.packet(ns, this.header, data);
+    this.count++;
+  }
+}

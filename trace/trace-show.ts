@@ -1,0 +1,62 @@
+import { nameOf, tapiOidInfo, codecFor, isCodecError, OID_WAN_GET_INFO, NDIS_STATUS_TAPI_INDICATION, NDIS_STATUS_WAN_LINE_DOWN, NDIS_STATUS_WAN_LINE_UP, type StructName } from '../oid/index.js';
+import { ExchangeFormatter } from '../ndistapi/exchange-text.js';
+import { readTrace, type TraceWarning } from './pcapng-reader.js';
+import { exchangeOf } from './trace-exchange.js';
+import type { TraceRecord } from './trace-record.js';
+
+function structureOf(r: TraceRecord): StructName | undefined {
+  if (r.kind === 'indication' || r.kind === 'indicationReturn') {
+    if (r.code === NDIS_STATUS_TAPI_INDICATION) return 'NDIS_TAPI_EVENT';
+    if (r.code === NDIS_STATUS_WAN_LINE_UP) return 'NDIS_MAC_LINE_UP';
+    if (r.code === NDIS_STATUS_WAN_LINE_DOWN) return 'NDIS_MAC_LINE_DOWN';
+    return undefined;
+  }
+  return r.code === OID_WAN_GET_INFO ? 'NDIS_WAN_INFO' : tapiOidInfo(r.code)?.structure;
+}
+
+/** A record as plain JSON: names beside numbers, the buffer decoded where its structure is known. */
+export function recordJson(r: TraceRecord): Record<string, unknown> {
+  const isIndication = r.kind === 'indication' || r.kind === 'indicationReturn';
+  const s = structureOf(r);
+  let fields: unknown;
+  if (s !== undefined) {
+    const v = codecFor(s, r.abi, r.variant).decode(r.data);
+    fields = isCodecError(v) ? { error: v.message } : JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? Array.from(x) : x)));
+  }
+  return {
+    seq: r.seq,
+    timeNs: r.timeNs.toString(),
+    kind: r.kind,
+    abi: r.abi,
+    variant: r.variant,
+    ...(isIndication ? { status: r.code, statusName: nameOf('NDIS_STATUS', r.code) } : { oid: r.code, oidName: nameOf('OID', r.code), requestId: r.requestId, requestKind: r.requestKind }),
+    ...(r.kind === 'return' || r.kind === 'completion' ? { status: r.status, statusName: nameOf('NDIS_STATUS', r.status), bytesUsed: r.bytesUsed, bytesNeeded: r.bytesNeeded } : {}),
+    ...(s === undefined ? {} : { structure: s, fields }),
+    bytes: Array.from(r.data, (b) => b.toString(16).padStart(2, '0')).join(''),
+  };
+}
+
+/**
+ * `wanemu trace show`: the flow of a trace, one readable line per exchange (as the demo prints
+ * it), or one JSON object per line with `json`. Streams: memory stays flat however long the trace.
+ */
+export function showTrace(path: string, json: boolean, out: (line: string) => void, warn: (w: TraceWarning) => void): number {
+  const formatters = new Map<string, ExchangeFormatter>();
+  let n = 0;
+  for (const r of readTrace(path, warn)) {
+    n++;
+    if (json) {
+      out(JSON.stringify(recordJson(r)));
+      continue;
+    }
+    const key = `${r.abi}/${r.variant}`;
+    let f = formatters.get(key);
+    if (f === undefined) {
+      f = new ExchangeFormatter(r.abi, r.variant);
+      formatters.set(key, f);
+    }
+    const line = f.format(exchangeOf(r));
+    if (line !== undefined) out(line);
+  }
+  return n;
+}
