@@ -20,6 +20,11 @@ import { oidRows, oidTableText } from './oid-table.js';
 import { valueJson } from './value-view.js';
 import { runDemo } from '../sim/demo.js';
 import { showTrace } from '../trace/trace-show.js';
+import { writeFileSync } from 'node:fs';
+import { loadScenario } from '../sim/scenario/scenario-loader.js';
+import { runScenario, type RunResult } from '../sim/scenario/scenario-runner.js';
+import { ScenarioError } from '../sim/scenario/scenario.js';
+import { DEFAULT_FAIL_ON, FAIL_ON_METRICS, FailOnError, crossed, jsonReport, junitReport, parseFailOn, textReport } from '../sim/scenario/run-report.js';
 import { TraceFormatError } from '../trace/trace-error.js';
 
 /*
@@ -110,6 +115,38 @@ function program(io: Io): Command {
       io.out(valueJson(value));
     });
 
+  p.command('run')
+    .argument('<scenario...>', 'scenario files (YAML or JSON, see docs/scenarios.md)')
+    .description('run scenarios against the simulated miniport; exit 1 when an expectation or a threshold fails')
+    .option('-v, --verbose', 'print one line per exchange')
+    .option('--realtime', 'run on the real clock instead of the virtual one')
+    .option('--json', 'print the results as JSON')
+    .option('--junit <file>', 'write JUnit XML for CI')
+    .option('--trace <file>', 'record every exchange as pcapng (with several scenarios: FILE-1.pcapng, FILE-2.pcapng, ...)')
+    .option('--fail-on <thresholds>', `fail when a metric crosses a threshold (${Object.keys(FAIL_ON_METRICS).join(', ')})`, DEFAULT_FAIL_ON)
+    .action(async (files: string[], o: { verbose?: boolean; realtime?: boolean; json?: boolean; junit?: string; trace?: string; failOn: string }) => {
+      let thresholds;
+      try {
+        thresholds = parseFailOn(o.failOn);
+      } catch (e) {
+        if (e instanceof FailOnError) throw new UsageError(e.message);
+        throw e;
+      }
+      const scenarios = files.map((f) => loadScenario(f));
+      const clock = o.realtime === true ? 'real' : 'virtual';
+      const results: RunResult[] = [];
+      for (const [i, s] of scenarios.entries()) {
+        const tracePath = o.trace === undefined ? undefined : scenarios.length === 1 ? o.trace : o.trace.replace(/(\.pcapng)?$/, `-${i + 1}.pcapng`);
+        if (o.verbose === true) io.out(`-- ${s.file}: ${s.name}`);
+        results.push(await runScenario(s, { clock, ...(o.verbose === true ? { verbose: io.out } : {}), ...(tracePath === undefined ? {} : { tracePath }) }));
+      }
+      if (o.json === true) io.out(JSON.stringify(jsonReport(results, clock), null, 2));
+      else for (const line of textReport(results, clock)) io.out(line);
+      if (o.junit !== undefined) writeFileSync(o.junit, junitReport(results));
+      const over = crossed(results, thresholds);
+      if (over.length > 0) throw new CheckFailed(over.join('; '));
+    });
+
   const trace = p.command('trace').description('look at recorded traces (pcapng)');
   trace
     .command('show')
@@ -137,7 +174,7 @@ export async function main(argv: readonly string[], io: Io = { out: (s) => conso
       io.err(`wanemu: ${e.message}`);
       return EXIT_CHECK_FAILED;
     }
-    if (e instanceof TraceFormatError) {
+    if (e instanceof TraceFormatError || e instanceof ScenarioError) {
       io.err(`wanemu: ${e.message}`);
       return EXIT_BAD_INPUT;
     }

@@ -30,6 +30,7 @@ import {
   type StructName,
   type StructValue,
 } from '../oid/index.js';
+import { getIdBuffer } from './get-id-buffer.js';
 import type { NdisTapi, RequestResult } from './ndis-tapi.js';
 
 /** A request's result with the structure decoded from the buffer after it (the OUT members). */
@@ -166,18 +167,8 @@ export class NdisTapiClient {
   /** OID_TAPI_GET_ID for a call ("ndis" gives the NdisLinkContext) or, with `line`, for a line. */
   async getId(target: { readonly htCall: number } | { readonly htLine: number }, deviceClass: string, reserve = 64): Promise<TypedResult<'NDIS_TAPI_GET_ID'>> {
     const select = 'htCall' in target ? { ulSelect: LINECALLSELECT_CALL, hdCall: this.hdCall(target.htCall) } : { ulSelect: LINECALLSELECT_LINE, hdLine: this.hdLine(target.htLine) };
-    // As NDISTAPI lays it out: the DeviceID VAR_STRING with its reserve, then the class name.
-    const codec = this.codec('NDIS_TAPI_GET_ID');
-    const fixed = codec.encode({ ...select, DeviceID: { ulTotalSize: reserve } });
-    if (isCodecError(fixed)) return Promise.reject(fixed);
-    const classAt = this.reserveAt('NDIS_TAPI_GET_ID', 'DeviceID', reserve);
-    const name = asciiz(deviceClass);
-    const buffer = new Uint8Array(classAt + name.length);
-    buffer.set(fixed.subarray(0, codec.size));
-    buffer.set(name, classAt);
-    const dv = new DataView(buffer.buffer);
-    dv.setUint32(codec.layout.offsets['ulDeviceClassSize']!, name.length, true);
-    dv.setUint32(codec.layout.offsets['ulDeviceClassOffset']!, classAt, true);
+    const buffer = getIdBuffer(this.shim.miniport.abi, this.shim.miniport.variant, select, deviceClass, reserve);
+    if (isCodecError(buffer)) return Promise.reject(buffer);
     return this.sendBytes(OID_TAPI_GET_ID, 'NDIS_TAPI_GET_ID', buffer);
   }
 
