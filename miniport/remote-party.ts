@@ -1,3 +1,4 @@
+import { Subject } from 'rxjs';
 import type { SimCore, OfferRefusal } from './sim-core.js';
 
 /** What the network offers: the call's line, address, media mode and party ids. */
@@ -12,6 +13,12 @@ export interface OfferOptions {
   readonly calledId?: string;
 }
 
+/** What the remote party did, as traces record it (before its effects). */
+export type RemoteAction =
+  | { readonly action: 'offer'; readonly line: number; readonly address: number; readonly mediaMode: number; readonly callerId: string; readonly calledId: string }
+  | { readonly action: 'answer' | 'busy' | 'hangUp'; readonly hdCall: number }
+  | { readonly action: 'fail'; readonly hdCall: number; readonly why: 'noanswer' | 'reject' | 'unreachable' };
+
 export type OfferResult = { readonly ok: true; readonly hdCall: number; readonly htCall: number } | { readonly ok: false; readonly reason: OfferRefusal };
 
 /** Why a remote-party action did nothing. */
@@ -23,32 +30,45 @@ export type RemoteRefusal = 'no-such-call' | 'wrong-state';
  * that does not apply in the call's state changes nothing.
  */
 export class RemoteParty {
+  /** Every action, as it is taken (before the indications it causes). */
+  readonly actions$ = new Subject<RemoteAction>();
+
   constructor(private readonly core: SimCore) {}
 
   /** A call arrives. Indicated (LINE_NEWCALL, OFFERING) only when the line detects its media mode. */
   offer(options: OfferOptions): OfferResult {
-    const r = this.core.offer(options.line ?? 0, options.address ?? 0, options.mediaMode, options.callerId ?? '', options.calledId ?? '');
+    const a = { action: 'offer', line: options.line ?? 0, address: options.address ?? 0, mediaMode: options.mediaMode, callerId: options.callerId ?? '', calledId: options.calledId ?? '' } as const;
+    if (this.actions$.observed) this.actions$.next(a);
+    const r = this.core.offer(a.line, a.address, a.mediaMode, a.callerId, a.calledId);
     return typeof r === 'string' ? { ok: false, reason: r } : { ok: true, hdCall: r.hdCall, htCall: r.htCall };
   }
 
   /** The far end answers an outgoing call: line-up, then CONNECTED. */
   answer(hdCall: number): RemoteRefusal | undefined {
+    this.note({ action: 'answer', hdCall });
     return this.act(hdCall, (c) => this.core.finishOutgoing(c, 'answer'));
   }
 
   /** The far end is busy: BUSY (LINEBUSYMODE_STATION). */
   busy(hdCall: number): RemoteRefusal | undefined {
+    this.note({ action: 'busy', hdCall });
     return this.act(hdCall, (c) => this.core.finishOutgoing(c, 'busy'));
   }
 
   /** An outgoing call fails: DISCONNECTED with the matching LINEDISCONNECTMODE_*. */
   fail(hdCall: number, why: 'noanswer' | 'reject' | 'unreachable'): RemoteRefusal | undefined {
+    this.note({ action: 'fail', hdCall, why });
     return this.act(hdCall, (c) => this.core.finishOutgoing(c, why));
   }
 
   /** The far end hangs up: an unanswered offer goes IDLE, a connected call DISCONNECTED. */
   hangUp(hdCall: number): RemoteRefusal | undefined {
+    this.note({ action: 'hangUp', hdCall });
     return this.act(hdCall, (c) => this.core.remoteHangUp(c));
+  }
+
+  private note(a: RemoteAction): void {
+    if (this.actions$.observed) this.actions$.next(a);
   }
 
   private act(hdCall: number, fn: (c: NonNullable<ReturnType<SimCore['calls']['get']>>) => boolean): RemoteRefusal | undefined {

@@ -113,6 +113,7 @@ local H = {
   bytes_needed = ProtoField.uint32("wanemu.bytes_needed", "Bytes needed"),
   length = ProtoField.uint32("wanemu.length", "Data length"),
   data = ProtoField.bytes("wanemu.data", "Data"),
+  action = ProtoField.string("wanemu.action", "Remote-party action (JSON)"),
 }
 
 local M = {}
@@ -145,6 +146,16 @@ function p.dissector(tvb, pinfo, tree)
   t:add(H.kind, tvb(1, 1))
   t:add(H.direction, tvb(2, 1))
   local kind = tvb(1, 1):uint()
+  if kind == ${RECORD_KINDS.indexOf('remote') + 1} then
+    local length = tvb(28, 4):le_uint()
+    if length > tvb:len() - HEADER then length = tvb:len() - HEADER end
+    t:add(H.length, tvb(28, 4), length)
+    if length > 0 then
+      t:add(H.action, tvb(HEADER, length))
+      pinfo.cols.info = "remote " .. tvb(HEADER, length):string()
+    end
+    return tvb:len()
+  end
   local indication = kind == 4 or kind == 5
   if not indication then t:add(H.request_kind, tvb(2, 1)) end
   t:add(H.abi, tvb(3, 1))

@@ -135,7 +135,7 @@ export function* readTrace(path: string, onWarning: (w: TraceWarning) => void = 
             variant: abi!.variant,
             code: b.getUint32(p + 8, true),
             requestId: b.getUint32(p + 12, true),
-            requestKind: kind === 'indication' || kind === 'indicationReturn' ? undefined : flags & 2 ? 'set' : 'query',
+            requestKind: kind === 'indication' || kind === 'indicationReturn' || kind === 'remote' ? undefined : flags & 2 ? 'set' : 'query',
             status: b.getUint32(p + 16, true),
             bytesUsed: b.getUint32(p + 20, true),
             bytesNeeded: b.getUint32(p + 24, true),

@@ -1,8 +1,8 @@
 import type { Exchange } from '../ndistapi/exchange.js';
 import type { TraceRecord } from './trace-record.js';
 
-/** A record read back as the Exchange it was recorded from (time in clock milliseconds). */
-export function exchangeOf(r: TraceRecord): Exchange {
+/** A record read back as the Exchange it was recorded from (time in clock milliseconds); undefined for a remote-party record. */
+export function exchangeOf(r: TraceRecord): Exchange | undefined {
   const time = Number(r.timeNs) / 1e6;
   switch (r.kind) {
     case 'request':
@@ -16,5 +16,7 @@ export function exchangeOf(r: TraceRecord): Exchange {
     case 'indication':
     case 'indicationReturn':
       return { type: r.kind, seq: r.seq, time, status: r.code, buffer: r.data };
+    case 'remote':
+      return undefined;
   }
 }

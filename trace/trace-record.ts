@@ -6,7 +6,7 @@ import type { Abi, LayoutVariant, RequestKind } from '../oid/index.js';
  * docs/trace-format.md.
  *
  *   0  u8   record version (RECORD_VERSION)
- *   1  u8   kind (RECORD_KINDS)
+ *   1  u8   kind (RECORD_KINDS, 1-based); 6 `remote`: a remote-party action, its data UTF-8 JSON
  *   2  u8   flags: bit 0 direction (0 down, NDISTAPI to miniport; 1 up, miniport to
  *           NDISTAPI/NDISWAN), bit 1 the request's kind (0 query, 1 set) for requests,
  *           returns and completions; other bits 0
@@ -22,7 +22,7 @@ import type { Abi, LayoutVariant, RequestKind } from '../oid/index.js';
 export const RECORD_VERSION = 1;
 export const RECORD_HEADER = 32;
 
-export const RECORD_KINDS = ['request', 'return', 'completion', 'indication', 'indicationReturn'] as const;
+export const RECORD_KINDS = ['request', 'return', 'completion', 'indication', 'indicationReturn', 'remote'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /** Kind codes are 1-based, so a zeroed header is never a valid record. */
@@ -31,8 +31,11 @@ export function kindCode(kind: RecordKind): number {
 }
 
 export function directionOf(kind: RecordKind): 'down' | 'up' {
-  return kind === 'request' ? 'down' : 'up';
+  return kind === 'request' || kind === 'remote' ? 'down' : 'up';
 }
+
+/** The sequence number a remote-party record carries: it is not an exchange. */
+export const NOT_AN_EXCHANGE = 0xffffffff;
 
 export const ABI_CODES: ReadonlyArray<{ readonly abi: Abi; readonly variant: LayoutVariant }> = [
   { abi: 'x64', variant: 'wdk' },

@@ -2,7 +2,9 @@ import type { Abi, LayoutVariant, RequestKind } from '../oid/index.js';
 import type { Clock } from '../sim/clock.js';
 import type { ExchangeSink, ExchangeSource } from '../ndistapi/exchange-sink.js';
 import { PcapngWriter } from './pcapng-writer.js';
-import { RECORD_HEADER, RECORD_VERSION, abiCode, kindCode, type RecordKind } from './trace-record.js';
+import { NOT_AN_EXCHANGE, RECORD_HEADER, RECORD_VERSION, abiCode, kindCode, type RecordKind } from './trace-record.js';
+import type { Observable } from 'rxjs';
+import type { RemoteAction } from '../miniport/remote-party.js';
 
 /**
  * Records every exchange NdisTapi sees into a pcapng trace, one enhanced packet block each,
@@ -26,11 +28,24 @@ export class TraceRecorder implements ExchangeSink {
     this.abi = abiCode(abi, variant);
   }
 
-  /** Opens `path` and records the source's exchanges into it from now on. */
-  static attach(source: ExchangeSource, path: string, abi: Abi, variant: LayoutVariant, clock?: Clock): TraceRecorder {
+  /**
+   * Opens `path` and records the source's exchanges into it from now on, and the remote
+   * party's actions when given (a SimulatedMiniport's `remote.actions$`).
+   */
+  static attach(source: ExchangeSource, path: string, abi: Abi, variant: LayoutVariant, clock?: Clock, remote?: Observable<RemoteAction>): TraceRecorder {
     const r = new TraceRecorder(new PcapngWriter(path), abi, variant, clock);
-    r.detach = source.attach(r);
+    const detach = source.attach(r);
+    const sub = remote?.subscribe((a) => r.remote(a, clock?.now() ?? 0));
+    r.detach = () => {
+      detach();
+      sub?.unsubscribe();
+    };
     return r;
+  }
+
+  /** Records a remote-party action (kind `remote`, data UTF-8 JSON, sequence NOT_AN_EXCHANGE). */
+  remote(action: RemoteAction, time: number): void {
+    this.write('remote', undefined, NOT_AN_EXCHANGE, time, 0, 0, 0, 0, 0, new TextEncoder().encode(JSON.stringify(action)));
   }
 
   onRequest(seq: number, time: number, requestId: number, kind: RequestKind, oid: number, buffer: Uint8Array): void {
@@ -53,7 +68,7 @@ export class TraceRecorder implements ExchangeSink {
 
   private write(kind: RecordKind, requestKind: RequestKind | undefined, seq: number, timeMs: number, code: number, requestId: number, status: number, used: number, needed: number, data: Uint8Array): void {
     const h = this.hv;
-    const flags = (kind === 'request' ? 0 : 1) | (requestKind === 'set' ? 2 : 0);
+    const flags = (kind === 'request' || kind === 'remote' ? 0 : 1) | (requestKind === 'set' ? 2 : 0);
     h.setUint8(0, RECORD_VERSION);
     h.setUint8(1, kindCode(kind));
     h.setUint8(2, flags);

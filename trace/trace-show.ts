@@ -3,6 +3,7 @@ import { ExchangeFormatter } from '../ndistapi/exchange-text.js';
 import { readTrace, type TraceWarning } from './pcapng-reader.js';
 import { exchangeOf } from './trace-exchange.js';
 import type { TraceRecord } from './trace-record.js';
+import type { RemoteAction } from '../miniport/remote-party.js';
 
 function structureOf(r: TraceRecord): StructName | undefined {
   if (r.kind === 'indication' || r.kind === 'indicationReturn') {
@@ -14,8 +15,29 @@ function structureOf(r: TraceRecord): StructName | undefined {
   return r.code === OID_WAN_GET_INFO ? 'NDIS_WAN_INFO' : tapiOidInfo(r.code)?.structure;
 }
 
+/** A remote-party action, parsed from its record. */
+export function remoteActionOf(r: TraceRecord): RemoteAction | undefined {
+  if (r.kind !== 'remote') return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(r.data)) as RemoteAction;
+  } catch {
+    return undefined;
+  }
+}
+
+function remoteText(r: TraceRecord): string {
+  const t = `${(Number(r.timeNs) / 1e9).toFixed(3).padStart(9)}s`;
+  const a = remoteActionOf(r);
+  if (a === undefined) return `${t}  remote party: (unreadable action)`;
+  if (a.action === 'offer') {
+    return `${t}  remote party → miniport  offers a call on line ${a.line} address ${a.address}: ${nameOf('LINEMEDIAMODE', a.mediaMode)}${a.callerId === '' ? '' : ` from ${a.callerId}`}`;
+  }
+  return `${t}  remote party → miniport  ${a.action === 'fail' ? `fails (${a.why})` : a.action} hdCall=0x${a.hdCall.toString(16)}`;
+}
+
 /** A record as plain JSON: names beside numbers, the buffer decoded where its structure is known. */
 export function recordJson(r: TraceRecord): Record<string, unknown> {
+  if (r.kind === 'remote') return { seq: null, timeNs: r.timeNs.toString(), kind: r.kind, action: remoteActionOf(r) ?? null };
   const isIndication = r.kind === 'indication' || r.kind === 'indicationReturn';
   const s = structureOf(r);
   let fields: unknown;
@@ -55,7 +77,8 @@ export function showTrace(path: string, json: boolean, out: (line: string) => vo
       f = new ExchangeFormatter(r.abi, r.variant);
       formatters.set(key, f);
     }
-    const line = f.format(exchangeOf(r));
+    const x = exchangeOf(r);
+    const line = x === undefined ? remoteText(r) : f.format(x);
     if (line !== undefined) out(line);
   }
   return n;

@@ -94,7 +94,7 @@ export class ScenarioRunner {
     this.shim = new NdisTapi(this.miniport, this.clock);
     this.client = new NdisTapiClient(this.shim);
     this.verifier = new Verifier(this.shim, this.miniport.abi, this.miniport.variant);
-    this.recorder = options.tracePath === undefined ? undefined : TraceRecorder.attach(this.shim, options.tracePath, this.miniport.abi, this.miniport.variant, this.clock);
+    this.recorder = options.tracePath === undefined ? undefined : TraceRecorder.attach(this.shim, options.tracePath, this.miniport.abi, this.miniport.variant, this.clock, this.miniport.remote.actions$);
     if (options.verbose !== undefined) {
       const f = new ExchangeFormatter(this.miniport.abi, this.miniport.variant);
       const out = options.verbose;

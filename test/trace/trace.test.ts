@@ -11,6 +11,8 @@ import {
 import { readTrace, type TraceWarning } from '../../trace/pcapng-reader.js';
 import { TraceFormatError } from '../../trace/trace-error.js';
 import { exchangeOf } from '../../trace/trace-exchange.js';
+import { remoteActionOf } from '../../trace/trace-show.js';
+import type { TraceRecord } from '../../trace/trace-record.js';
 import { TraceRecorder } from '../../trace/trace-recorder.js';
 import type { Exchange } from '../../ndistapi/exchange.js';
 import { Verifier } from '../../ndistapi/verifier/verifier.js';
@@ -42,10 +44,10 @@ async function record(path: string, abi: 'x64' | 'x86' = 'x64'): Promise<Exchang
   return seen;
 }
 
-function readAll(path: string): { records: ReturnType<typeof exchangeOf>[]; warnings: TraceWarning[]; raw: ReturnType<typeof Array.from<ReturnType<typeof readTrace> extends Generator<infer R> ? R : never>> } {
+function readAll(path: string): { records: Exchange[]; warnings: TraceWarning[]; raw: TraceRecord[] } {
   const warnings: TraceWarning[] = [];
   const raw = Array.from(readTrace(path, (w) => warnings.push(w)));
-  return { records: raw.map(exchangeOf), warnings, raw };
+  return { records: raw.map(exchangeOf).filter((x): x is Exchange => x !== undefined), warnings, raw };
 }
 
 describe('pcapng traces', () => {
@@ -134,6 +136,30 @@ describe('pcapng traces', () => {
 
     writeFileSync(path, Buffer.alloc(0));
     expect(() => readAll(path)).toThrow(/block 0 at byte 0: a pcapng section header block \(the file is empty\)/);
+  });
+
+  test('remote-party actions are recorded in order, before the indications they cause, as JSON', async () => {
+    const path = file();
+    const rig = new Rig();
+    const recorder = TraceRecorder.attach(rig.shim, path, rig.miniport.abi, rig.miniport.variant, rig.clock, rig.miniport.remote.actions$);
+    await rig.bringUp();
+    rig.clock.advance(500);
+    const offer = rig.miniport.remote.offer({ mediaMode: LINEMEDIAMODE_DIGITALDATA, callerId: '5550123' });
+    if (!offer.ok) throw new Error(offer.reason);
+    rig.miniport.remote.hangUp(offer.hdCall);
+    recorder.close();
+    const raw = Array.from(readTrace(path));
+    const remotes = raw.map((r, i) => [r, i] as const).filter(([r]) => r.kind === 'remote');
+    expect(remotes.map(([r]) => remoteActionOf(r))).toEqual([
+      { action: 'offer', line: 0, address: 0, mediaMode: LINEMEDIAMODE_DIGITALDATA, callerId: '5550123', calledId: '' },
+      { action: 'hangUp', hdCall: offer.hdCall },
+    ]);
+    const [first, at] = remotes[0]!;
+    expect(first.timeNs).toBe(500_000_000n);
+    expect(first.seq).toBe(0xffffffff);
+    // The offer comes right before the LINE_NEWCALL it causes.
+    expect(raw[at + 1]).toMatchObject({ kind: 'indication', code: NDIS_STATUS_TAPI_INDICATION });
+    expect(exchangeOf(first)).toBeUndefined();
   });
 
   test('a trace read back drives the verifier exactly as the live exchanges did', async () => {
