@@ -20,6 +20,8 @@ import { oidRows, oidTableText } from './oid-table.js';
 import { valueJson } from './value-view.js';
 import { runDemo } from '../sim/demo.js';
 import { showTrace } from '../trace/trace-show.js';
+import { sequenceDiagram } from '../trace/sequence-diagram.js';
+import { readTrace } from '../trace/pcapng-reader.js';
 import { writeFileSync } from 'node:fs';
 import { loadScenario } from '../sim/scenario/scenario-loader.js';
 import { runScenario, type RunResult } from '../sim/scenario/scenario-runner.js';
@@ -148,6 +150,20 @@ function program(io: Io): Command {
     });
 
   const trace = p.command('trace').description('look at recorded traces (pcapng)');
+  trace
+    .command('diagram')
+    .argument('<trace>', 'a .pcapng file wanemu recorded')
+    .requiredOption('-o, --output <file>', 'the SVG file to write')
+    .option('--title <text>', 'a title over the chart')
+    .option('--max-rows <n>', 'rows drawn at most', '2000')
+    .description('draw the flow as a message sequence chart (SVG): remote party, miniport, NDISTAPI, TAPI')
+    .action((path: string, o: { output: string; title?: string; maxRows: string }) => {
+      const max = Number(o.maxRows);
+      if (!Number.isInteger(max) || max < 1) throw new UsageError(`--max-rows: ${JSON.stringify(o.maxRows)} is not a whole number of at least 1`);
+      const warn = (w: { block: number; offset: number; message: string }): void => io.err(`wanemu: warning: ${path}: block ${w.block} at byte ${w.offset}: ${w.message}`);
+      writeFileSync(o.output, sequenceDiagram(readTrace(path, warn), { maxRows: max, ...(o.title === undefined ? {} : { title: o.title }) }));
+    });
+
   trace
     .command('show')
     .argument('<trace>', 'a .pcapng file wanemu recorded')
