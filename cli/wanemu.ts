@@ -22,6 +22,7 @@ import { runDemo } from '../sim/demo.js';
 import { showTrace } from '../trace/trace-show.js';
 import { sequenceDiagram } from '../trace/sequence-diagram.js';
 import { readTrace } from '../trace/pcapng-reader.js';
+import { replay } from '../trace/replay.js';
 import { writeFileSync } from 'node:fs';
 import { loadScenario } from '../sim/scenario/scenario-loader.js';
 import { runScenario, type RunResult } from '../sim/scenario/scenario-runner.js';
@@ -147,6 +148,33 @@ function program(io: Io): Command {
       if (o.junit !== undefined) writeFileSync(o.junit, junitReport(results));
       const over = crossed(results, thresholds);
       if (over.length > 0) throw new CheckFailed(over.join('; '));
+    });
+
+  p.command('replay')
+    .argument('<trace>', 'a .pcapng file wanemu recorded')
+    .description('replay a trace against a target and report where its behaviour diverges from the recording')
+    .option('--against <target>', 'the target: sim (the simulated miniport, configured as recorded)', 'sim')
+    .option('--all', 'count every divergence instead of stopping at the first')
+    .option('--speed <speed>', 'max, realtime, or a factor of real time such as 2x', 'max')
+    .action(async (path: string, o: { against: string; all?: boolean; speed: string }) => {
+      if (o.against !== 'sim') throw new UsageError(`--against ${JSON.stringify(o.against)}: only \`sim\` is available (native:<library> comes with the FFI bridge)`);
+      const m = /^(\d+(?:\.\d+)?)x$/.exec(o.speed);
+      const speed = o.speed === 'max' || o.speed === 'realtime' ? o.speed : m !== null && Number(m[1]) > 0 ? Number(m[1]) : undefined;
+      if (speed === undefined) throw new UsageError(`--speed ${JSON.stringify(o.speed)}: max, realtime or a factor such as 2x`);
+      const warn = (w: { block: number; offset: number; message: string }): void => io.err(`wanemu: warning: ${path}: block ${w.block} at byte ${w.offset}: ${w.message}`);
+      const r = await replay(path, { all: o.all === true, speed, onWarning: warn });
+      if (r.divergences.length === 0) {
+        io.out(`${path}: ${r.records} records replayed against sim, ${r.compared} outputs compared, no divergence`);
+        return;
+      }
+      const d = r.divergences[0]!;
+      io.out(`${path}: first divergence after ${r.compared} matching outputs: ${d.reason}`);
+      io.out(`  expected: ${d.expectedText}`);
+      io.out(`  got:      ${d.actualText}`);
+      io.out('  the recording around it:');
+      for (const l of d.around) io.out(`  ${l}`);
+      if (o.all === true) io.out(`${r.divergences.length} divergences in ${r.records} records`);
+      throw new CheckFailed(`${r.divergences.length} divergence${r.divergences.length === 1 ? '' : 's'}`);
     });
 
   const trace = p.command('trace').description('look at recorded traces (pcapng)');

@@ -277,6 +277,14 @@ export class SimCore {
     return this.move(call, 'remoteHangUp', undefined, LINEDISCONNECTMODE_NORMAL);
   }
 
+  /** Cancels every call's timer (the calls stay as they are). */
+  stopTimers(): void {
+    for (const call of this.calls.values()) {
+      call.timer?.cancel();
+      call.timer = undefined;
+    }
+  }
+
   /** Everything goes: PROVIDER_SHUTDOWN. Line-down for every link still up, all state dropped. */
   shutdown(): void {
     for (const call of [...this.calls.values()]) this.forget(call);

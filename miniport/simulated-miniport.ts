@@ -135,6 +135,17 @@ export class SimulatedMiniport implements Miniport {
     };
   }
 
+  /**
+   * Stops every timer the miniport set (offer timeouts, outgoing progress, pended completions)
+   * and drops pended requests unanswered: for the end of a run on the real clock. The miniport
+   * should not be used afterwards.
+   */
+  dispose(): void {
+    this.core.stopTimers();
+    for (const p of this.pending.values()) p.timer?.cancel();
+    this.pending.clear();
+  }
+
   /** Request ids pended and not yet completed, oldest first. */
   get outstanding(): readonly number[] {
     return [...this.pending.keys()];

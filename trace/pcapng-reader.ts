@@ -7,6 +7,7 @@ import {
   BYTE_ORDER_MAGIC,
   EPB_FIXED,
   LINKTYPE_WANEMU,
+  OPT_COMMENT,
   OPT_END,
   OPT_IF_TSRESOL,
   TSRESOL_NANOSECONDS,
@@ -31,7 +32,12 @@ export interface TraceWarning {
  * that is not a wanemu trace, a block whose lengths are wrong, or a record of an unknown
  * version throws TraceFormatError naming the file, the block number and its byte offset.
  */
-export function* readTrace(path: string, onWarning: (w: TraceWarning) => void = () => undefined): Generator<TraceRecord> {
+export function* readTrace(
+  path: string,
+  onWarning: (w: TraceWarning) => void = () => undefined,
+  /** The section header's comments (opt_comment): wanemu's run configuration, as JSON. */
+  onComment: (text: string) => void = () => undefined,
+): Generator<TraceRecord> {
   const fd = openSync(path, 'r');
   try {
     let buf = new Uint8Array(CHUNK);
@@ -91,6 +97,13 @@ export function* readTrace(path: string, onWarning: (w: TraceWarning) => void = 
           if (total < BLOCK_OVERHEAD + 16) fail('a section header of at least 28 bytes');
           if (b.getUint32(8, true) !== BYTE_ORDER_MAGIC) fail('the little-endian byte-order magic 0x1a2b3c4d (wanemu writes and reads little-endian traces)');
           if (b.getUint16(12, true) !== VERSION_MAJOR) fail(`pcapng major version ${VERSION_MAJOR}, found ${b.getUint16(12, true)}`);
+          for (let o = 24; o + 4 <= total - 4; ) {
+            const code = b.getUint16(o, true);
+            const len = b.getUint16(o + 2, true);
+            if (code === OPT_END || o + 4 + len > total - 4) break;
+            if (code === OPT_COMMENT) onComment(new TextDecoder().decode(new Uint8Array(b.buffer, b.byteOffset + o + 4, len)));
+            o += 4 + ((len + 3) & ~3);
+          }
           break;
         case BLOCK_IDB: {
           if (total < BLOCK_OVERHEAD + 8) fail('an interface description of at least 20 bytes');

@@ -7,6 +7,7 @@ import {
   BYTE_ORDER_MAGIC,
   EPB_FIXED,
   LINKTYPE_WANEMU,
+  OPT_COMMENT,
   OPT_END,
   OPT_IF_NAME,
   OPT_IF_TSRESOL,
@@ -33,12 +34,14 @@ export class PcapngWriter {
   private closed = false;
   private readonly onExit = (): void => this.flush();
 
+  /** `comment` goes into the section header (opt_comment): wanemu puts its run's configuration there. */
   constructor(
     readonly path: string,
     interfaceName = 'wanemu',
+    comment?: string,
   ) {
     this.fd = openSync(path, 'w');
-    this.sectionHeader();
+    this.sectionHeader(comment);
     this.interfaceDescription(interfaceName);
     process.on('exit', this.onExit);
   }
@@ -90,10 +93,18 @@ export class PcapngWriter {
     return this.used;
   }
 
-  private sectionHeader(): void {
-    const total = BLOCK_OVERHEAD + 16;
+  private sectionHeader(comment: string | undefined): void {
+    const text = comment === undefined ? undefined : new TextEncoder().encode(comment);
+    const options = text === undefined ? 0 : 4 + pad4(text.length) + 4;
+    const total = BLOCK_OVERHEAD + 16 + options;
     const at = this.reserve(total);
     const dv = this.dv;
+    this.buf.fill(0, at, at + total);
+    if (text !== undefined) {
+      dv.setUint16(at + 24, OPT_COMMENT, true);
+      dv.setUint16(at + 26, text.length, true);
+      this.buf.set(text, at + 28);
+    }
     dv.setUint32(at, BLOCK_SHB, true);
     dv.setUint32(at + 4, total, true);
     dv.setUint32(at + 8, BYTE_ORDER_MAGIC, true);
@@ -102,7 +113,7 @@ export class PcapngWriter {
     // Section length unknown: -1.
     dv.setInt32(at + 16, -1, true);
     dv.setInt32(at + 20, -1, true);
-    dv.setUint32(at + 24, total, true);
+    dv.setUint32(at + total - 4, total, true);
     this.used += total;
   }
 

@@ -13,6 +13,7 @@ export const VERSION_MINOR = 0;
 
 /** IDB option codes. */
 export const OPT_END = 0;
+export const OPT_COMMENT = 1;
 export const OPT_IF_NAME = 2;
 export const OPT_IF_TSRESOL = 9;
 

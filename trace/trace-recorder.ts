@@ -5,6 +5,7 @@ import { PcapngWriter } from './pcapng-writer.js';
 import { NOT_AN_EXCHANGE, RECORD_HEADER, RECORD_VERSION, abiCode, kindCode, type RecordKind } from './trace-record.js';
 import type { Observable } from 'rxjs';
 import type { RemoteAction } from '../miniport/remote-party.js';
+import type { SimulatedMiniportConfig } from '../miniport/sim-config.js';
 
 /**
  * Records every exchange NdisTapi sees into a pcapng trace, one enhanced packet block each,
@@ -32,8 +33,18 @@ export class TraceRecorder implements ExchangeSink {
    * Opens `path` and records the source's exchanges into it from now on, and the remote
    * party's actions when given (a SimulatedMiniport's `remote.actions$`).
    */
-  static attach(source: ExchangeSource, path: string, abi: Abi, variant: LayoutVariant, clock?: Clock, remote?: Observable<RemoteAction>): TraceRecorder {
-    const r = new TraceRecorder(new PcapngWriter(path), abi, variant, clock);
+  static attach(
+    source: ExchangeSource,
+    path: string,
+    abi: Abi,
+    variant: LayoutVariant,
+    clock?: Clock,
+    remote?: Observable<RemoteAction>,
+    /** The simulated miniport's configuration, kept in the section header for replay. */
+    miniport?: SimulatedMiniportConfig,
+  ): TraceRecorder {
+    const comment = miniport === undefined ? undefined : JSON.stringify({ wanemu: { miniport } });
+    const r = new TraceRecorder(new PcapngWriter(path, 'wanemu', comment), abi, variant, clock);
     const detach = source.attach(r);
     const sub = remote?.subscribe((a) => r.remote(a, clock?.now() ?? 0));
     r.detach = () => {

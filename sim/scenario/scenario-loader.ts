@@ -7,7 +7,8 @@ import type { SimulatedMiniportOptions } from '../../miniport/sim-config.js';
 import { SCENARIO_SCHEMA, STEP_KINDS, type StepKind } from './scenario-schema.js';
 import { ScenarioError, type Scenario, type Step } from './scenario.js';
 
-const ajv = new Ajv({ allErrors: false, strict: false });
+// All errors, so the most specific one can be reported (see mostSpecific).
+const ajv = new Ajv({ allErrors: true, strict: false });
 const validate = ajv.compile(SCENARIO_SCHEMA);
 
 const PROGRESS: Readonly<Record<string, number>> = {
@@ -63,7 +64,28 @@ class Locator {
   }
 }
 
+/**
+ * The error to report among all the schema found: the deepest in the document, and among
+ * those not a mere `type` or `oneOf` mismatch of the alternatives (for `goto: { times: 0 }`,
+ * "times must be >= 1", not "goto must be a string").
+ */
+function mostSpecific(errors: readonly ErrorObject[]): ErrorObject {
+  const depth = (e: ErrorObject): number => (e.instancePath === '' ? 0 : e.instancePath.split('/').length);
+  const vague = (e: ErrorObject): number => (e.keyword === 'oneOf' || e.keyword === 'anyOf' ? 2 : e.keyword === 'type' ? 1 : 0);
+  return [...errors].sort((a, b) => depth(b) - depth(a) || vague(a) - vague(b))[0]!;
+}
+
+/** Ajv reports paths inside a $ref'd definition from that definition; this names it from the schema's root. */
+function rootSchemaPath(e: ErrorObject): string {
+  const parts = e.instancePath.split('/');
+  const last = parts.lastIndexOf('steps');
+  if (last < 0 || !e.schemaPath.startsWith('#/')) return e.schemaPath;
+  const inStep = last < parts.length - 1;
+  return `#/definitions/${inStep ? 'step' : 'steps'}/${e.schemaPath.slice(2)}`;
+}
+
 function schemaMessage(e: ErrorObject): { expected: string; key?: string } {
+  e = { ...e, schemaPath: rootSchemaPath(e) };
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'additionalProperties':
@@ -97,21 +119,28 @@ function loadSteps(raw: readonly unknown[], base: PathPart[], loc: Locator, labe
       label,
       at: { file: loc.file, line, col },
       path: pathText(parts),
+      parts,
       ...(kind === 'repeat' ? { steps: loadSteps((obj['repeat'] as { steps: unknown[] }).steps, [...parts, 'repeat', 'steps'], loc, labels) } : {}),
     };
     return step;
   });
 }
 
-/** Every jump target exists. */
-function checkJumps(steps: readonly Step[], labels: ReadonlySet<string>, loc: Locator): void {
+/** Every jump target is a label of the same list of steps (jumps never leave or enter a `repeat`). */
+function checkJumps(steps: readonly Step[], all: ReadonlySet<string>, loc: Locator): void {
+  const labels = new Set(steps.flatMap((s) => (s.label === undefined ? [] : [s.label])));
   for (const s of steps) {
     const target =
       s.kind === 'goto' ? (typeof s.body === 'string' ? s.body : (s.body as { label: string }).label) : s.kind === 'expect' ? (s.body as { onTimeout?: string }).onTimeout : undefined;
     if (target !== undefined && !labels.has(target)) {
-      throw new ScenarioError(s.at.file, s.at.line, s.at.col, s.path, `a label ${JSON.stringify(target)} to jump to: no step has it`);
+      const expected = all.has(target)
+        ? `a label ${JSON.stringify(target)} in the same list of steps: jumps do not leave or enter a repeat`
+        : `a label ${JSON.stringify(target)} to jump to: no step has it`;
+      const err = s.kind === 'goto' ? loc.error(s.parts, expected, 'goto') : loc.error([...s.parts, 'expect'], expected, 'onTimeout');
+      // The message names the step; the position is the jump's key.
+      throw new ScenarioError(err.file, err.line, err.col, s.path, expected);
     }
-    if (s.steps) checkJumps(s.steps, labels, loc);
+    if (s.steps) checkJumps(s.steps, all, loc);
   }
 }
 
@@ -128,7 +157,7 @@ export function parseScenario(text: string, file: string): Scenario {
   if (!isMap(doc.contents) && !isSeq(doc.contents)) throw new ScenarioError(file, 1, 1, '', 'a scenario object with name and steps');
   const js = doc.toJS() as unknown;
   if (!validate(js)) {
-    const e = validate.errors![0]!;
+    const e = mostSpecific(validate.errors!);
     const { expected, key } = schemaMessage(e);
     throw loc.error(pointerParts(e.instancePath), expected, key);
   }

@@ -94,7 +94,7 @@ export class ScenarioRunner {
     this.shim = new NdisTapi(this.miniport, this.clock);
     this.client = new NdisTapiClient(this.shim);
     this.verifier = new Verifier(this.shim, this.miniport.abi, this.miniport.variant);
-    this.recorder = options.tracePath === undefined ? undefined : TraceRecorder.attach(this.shim, options.tracePath, this.miniport.abi, this.miniport.variant, this.clock, this.miniport.remote.actions$);
+    this.recorder = options.tracePath === undefined ? undefined : TraceRecorder.attach(this.shim, options.tracePath, this.miniport.abi, this.miniport.variant, this.clock, this.miniport.remote.actions$, this.miniport.config);
     if (options.verbose !== undefined) {
       const f = new ExchangeFormatter(this.miniport.abi, this.miniport.variant);
       const out = options.verbose;
@@ -118,6 +118,8 @@ export class ScenarioRunner {
       if (!(e instanceof StepFailed)) throw e;
     } finally {
       this.recorder?.close();
+      // On the real clock, timers left (an offer ringing out) would keep the process alive.
+      this.miniport.dispose();
     }
     for (const v of this.verifier.violations) {
       if (this.scenario.allowViolations.includes(v.rule)) continue;
@@ -222,9 +224,10 @@ export class ScenarioRunner {
         await this.bringUp(step, b ?? {});
         return undefined;
       case 'offer': {
+        const mediaMode = this.value(step, 'mediaMode', b['mediaMode']);
         this.stats.callsOffered++;
         const r = this.miniport.remote.offer({
-          mediaMode: this.value(step, 'mediaMode', b['mediaMode']),
+          mediaMode,
           line: (b['line'] as number | undefined) ?? 0,
           address: (b['address'] as number | undefined) ?? 0,
           callerId: (b['callerId'] as string | undefined) ?? '',

@@ -18,6 +18,8 @@ export interface Step {
   readonly at: Position;
   /** The JSON path of the step, for messages: steps[3], steps[5].repeat.steps[0]. */
   readonly path: string;
+  /** The same path as parts, for finding positions in the file. */
+  readonly parts: readonly (string | number)[];
   /** For `repeat`: the nested steps. */
   readonly steps?: readonly Step[];
 }

@@ -38,17 +38,19 @@ export function resolveValue(member: string, v: unknown, vars: ReadonlyMap<strin
     if (x === undefined) throw new ValueError(`${member}: ${v} has not been captured yet`);
     return x;
   }
-  for (const family of FAMILY_OF[member] ?? []) {
-    const x = valueOf(family, v);
-    if (x !== undefined) return x;
-  }
+  const families = FAMILY_OF[member] ?? [];
   const parts = v.split('|').map((s) => s.trim());
   let out = 0;
   for (const p of parts) {
-    const x = constants[p];
+    // A part is a name of the member's family (short or full), or any constant by its header name.
+    let x: number | undefined;
+    for (const family of families) {
+      x = valueOf(family, p);
+      if (x !== undefined) break;
+    }
+    x ??= constants[p];
     if (x === undefined) {
-      const families = FAMILY_OF[member];
-      throw new ValueError(`${member}: unknown constant ${JSON.stringify(p)}${families ? ` (a ${families.join(' or ')} name was expected)` : ''}`);
+      throw new ValueError(`${member}: unknown constant ${JSON.stringify(p)}${families.length > 0 ? ` (a ${families.join(' or ')} name was expected)` : ''}`);
     }
     out = (out | x) >>> 0;
   }

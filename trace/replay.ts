@@ -1,0 +1,361 @@
+import {
+  LINE_NEWCALL,
+  NDIS_STATUS_PENDING,
+  NDIS_STATUS_TAPI_INDICATION,
+  NDIS_STATUS_WAN_LINE_UP,
+  OID_TAPI_MAKE_CALL,
+  OID_TAPI_OPEN,
+  OID_WAN_GET_INFO,
+  nameOf,
+  tapiOidInfo,
+  type StructName,
+} from '../oid/index.js';
+import type { Completion, MiniportSink } from '../miniport/miniport.js';
+import type { RemoteAction } from '../miniport/remote-party.js';
+import type { SimulatedMiniportOptions } from '../miniport/sim-config.js';
+import { SimulatedMiniport } from '../miniport/simulated-miniport.js';
+import { StructAccess } from '../miniport/struct-access.js';
+import { TapiEventFields } from '../miniport/tapi-event-fields.js';
+import { ExchangeFormatter } from '../ndistapi/exchange-text.js';
+import { VirtualClock } from '../sim/virtual-clock.js';
+import { readTrace, type TraceWarning } from './pcapng-reader.js';
+import { exchangeOf } from './trace-exchange.js';
+import type { TraceRecord } from './trace-record.js';
+import { remoteActionOf } from './trace-show.js';
+
+/** Where the target's behaviour left the recording. */
+export interface Divergence {
+  /** The recorded record the target should have matched (undefined: the target did something the recording has not). */
+  readonly expected: TraceRecord | undefined;
+  /** What was expected and what the target did, as readable text. */
+  readonly expectedText: string;
+  readonly actualText: string;
+  readonly reason: string;
+  /** Readable lines of the recording around the divergence. */
+  readonly around: readonly string[];
+}
+
+export interface ReplayResult {
+  readonly records: number;
+  /** Recorded outputs (returns, completions, indications) compared with the target's. */
+  readonly compared: number;
+  readonly divergences: readonly Divergence[];
+}
+
+export interface ReplayOptions {
+  /** Keep going after the first divergence, to count them all. */
+  readonly all?: boolean;
+  /** Changes to the recorded miniport configuration (to provoke divergences on purpose). */
+  readonly override?: SimulatedMiniportOptions;
+  /** `max` (default), `realtime`, or a factor of real time (2 = twice as fast). */
+  readonly speed?: 'max' | 'realtime' | number;
+  readonly onWarning?: (w: TraceWarning) => void;
+  /** Called every 65,536 records with the count so far (for a progress bar). */
+  readonly onProgress?: (records: number) => void;
+}
+
+/** What the target produced, ready to compare with a recorded output. */
+interface Actual {
+  readonly kind: 'return' | 'completion' | 'indication' | 'indicationReturn';
+  readonly code: number;
+  readonly status: number;
+  readonly bytesUsed: number;
+  readonly bytesNeeded: number;
+  readonly data: Uint8Array;
+}
+
+class Stop extends Error {}
+
+const isInput = (r: TraceRecord): boolean => r.kind === 'request' || r.kind === 'remote';
+
+/**
+ * Replays a recorded trace against a fresh simulated miniport configured as the recording was
+ * (the configuration the trace keeps in its section header), acting as the recorded NDISTAPI:
+ * it re-issues each recorded request and remote-party action at its recorded clock time,
+ * writes back the recorded htCall and NdisLinkContext, and compares every return, completion
+ * and indication the target produces with the recording, in order. Handles the target assigns
+ * (hdLine, hdCall, NdisLinkHandle) are mapped to the recorded ones by first appearance.
+ */
+export async function replay(path: string, options: ReplayOptions = {}): Promise<ReplayResult> {
+  let config: SimulatedMiniportOptions = {};
+  const source = readTrace(path, options.onWarning, (comment) => {
+    try {
+      const c = JSON.parse(comment) as { wanemu?: { miniport?: SimulatedMiniportOptions } };
+      if (c.wanemu?.miniport !== undefined) config = c.wanemu.miniport;
+    } catch {
+      // Not wanemu's comment: the defaults serve.
+    }
+  });
+  const queue: TraceRecord[] = [];
+  let exhausted = false;
+  let records = 0;
+  const pull = (): boolean => {
+    if (exhausted) return false;
+    const n = source.next();
+    if (n.done === true) {
+      exhausted = true;
+      return false;
+    }
+    queue.push(n.value);
+    records++;
+    if ((records & 0xffff) === 0) options.onProgress?.(records);
+    return true;
+  };
+  // The first record gives the ABI; reading it also reads the section header's configuration.
+  pull();
+  const first = queue[0];
+  const clock = new VirtualClock();
+  const target = new SimulatedMiniport({ ...config, ...(first === undefined ? {} : { abi: first.abi, variant: first.variant }), ...options.override, clock });
+  const abi = target.abi;
+  const variant = target.variant;
+  const event = new TapiEventFields(abi, variant);
+  const access = new Map<StructName, StructAccess>();
+  const acc = (s: StructName): StructAccess => {
+    let a = access.get(s);
+    if (a === undefined) {
+      a = new StructAccess(s, abi, variant);
+      access.set(s, a);
+    }
+    return a;
+  };
+  const formatter = new ExchangeFormatter(abi, variant);
+  const recent: string[] = [];
+  const describe = (r: TraceRecord): string => {
+    const x = exchangeOf(r);
+    if (x === undefined) {
+      const a = remoteActionOf(r);
+      return `remote party: ${a === undefined ? '?' : JSON.stringify(a)}`;
+    }
+    return (formatter.format(x) ?? `${(Number(r.timeNs) / 1e9).toFixed(3)}s  (the indication returns; nothing written back)`).trim();
+  };
+  const remember = (r: TraceRecord): void => {
+    recent.push(describe(r));
+    if (recent.length > 3) recent.shift();
+  };
+
+  // Handles the target assigned, by the recorded value.
+  const mapped = new Map<string, number>();
+  const divergences: Divergence[] = [];
+  let compared = 0;
+
+  const diverge = (expected: TraceRecord | undefined, actualText: string, reason: string): void => {
+    const after: string[] = [];
+    for (let i = 0; i < 3 && (queue.length > i || pull()); i++) after.push(describe(queue[i]!));
+    divergences.push({
+      expected,
+      expectedText: expected === undefined ? '(nothing)' : describe(expected),
+      actualText,
+      reason,
+      around: [...recent.map((l) => `  ${l}`), `> ${expected === undefined ? '(the target produced more)' : describe(expected)}`, ...after.map((l) => `  ${l}`)],
+    });
+    if (options.all !== true) throw new Stop();
+  };
+
+  /** Maps a handle the target produced to the recorded one at its first appearance; false on a mismatch. */
+  const same = (kind: string, recorded: number, actual: number): boolean => {
+    const key = `${kind}:${recorded}`;
+    const m = mapped.get(key);
+    if (m === undefined) {
+      mapped.set(key, actual);
+      return true;
+    }
+    return m === actual;
+  };
+  const toTarget = (kind: string, recorded: number): number => mapped.get(`${kind}:${recorded}`) ?? recorded;
+
+  const structureOf = (oid: number): StructName | undefined => (oid === OID_WAN_GET_INFO ? 'NDIS_WAN_INFO' : tapiOidInfo(oid)?.structure);
+
+  /** Recorded bytes with the target's handles put in (hdLine, hdCall members of request structures). */
+  const retarget = (oid: number, bytes: Uint8Array): Uint8Array => {
+    const s = structureOf(oid);
+    const out = bytes.slice();
+    if (s === undefined) return out;
+    const a = acc(s);
+    const dv = new DataView(out.buffer);
+    for (const [member, kind] of [['hdLine', 'line'], ['hdCall', 'call']] as const) {
+      try {
+        const f = a.field(member);
+        if (out.length >= f.offset + f.size) a.set(dv, 0, member, toTarget(kind, a.get(dv, 0, member)));
+      } catch {
+        // The structure has no such member.
+      }
+    }
+    return out;
+  };
+
+  /** The next recorded output, if it comes before the next input; reads ahead as needed. */
+  const nextOutput = (): TraceRecord | undefined => {
+    for (;;) {
+      const head = queue[0];
+      if (head === undefined) {
+        if (!pull()) return undefined;
+        continue;
+      }
+      if (isInput(head)) return undefined;
+      queue.shift();
+      return head;
+    }
+  };
+
+  /** The id of a request the target holds whose recorded completion comes before the next input. */
+  const heldCompletion = (): number | undefined => {
+    const held = target.outstanding;
+    if (held.length === 0) return undefined;
+    for (let i = 0; ; i++) {
+      if (i >= queue.length && !pull()) return undefined;
+      const r = queue[i]!;
+      if (isInput(r)) return undefined;
+      if (r.kind === 'completion' && held.includes(r.requestId)) return r.requestId;
+    }
+  };
+
+  /** The next recorded output without taking it, if it comes before the next input. */
+  const peekOutput = (): TraceRecord | undefined => {
+    for (let i = 0; ; i++) {
+      if (i >= queue.length && !pull()) return undefined;
+      const r = queue[i]!;
+      if (isInput(r)) return undefined;
+      return r;
+    }
+  };
+
+  const actualFormatter = new ExchangeFormatter(abi, variant);
+  const describeActual = (a: Actual): string => {
+    const time = clock.now();
+    const line =
+      a.kind === 'indication'
+        ? actualFormatter.format({ type: 'indication', seq: 0, time, status: a.code, buffer: a.data })
+        : a.kind === 'return' || a.kind === 'completion'
+          ? `${(time / 1000).toFixed(3)}s  miniport ${a.kind === 'return' ? 'returns' : 'completes'} ${nameOf('OID', a.code)} ${nameOf('NDIS_STATUS', a.status)}`
+          : undefined;
+    return (line ?? `${a.kind} ${nameOf('NDIS_STATUS', a.code)} (${a.data.length} bytes)`).trim();
+  };
+
+  /** Compares one output of the target with the next recorded one. */
+  const compare = (a: Actual, oid: number): TraceRecord | undefined => {
+    const r = nextOutput();
+    if (r === undefined) {
+      diverge(undefined, describeActual(a), 'the target produced an output the recording does not have here');
+      return undefined;
+    }
+    compared++;
+    if (r.kind !== a.kind || r.code !== a.code) return (diverge(r, describeActual(a), `the recording has a ${r.kind} of ${r.kind === 'indication' || r.kind === 'indicationReturn' ? nameOf('NDIS_STATUS', r.code) : nameOf('OID', r.code)} here; the target produced a ${a.kind} of ${a.kind === 'indication' || a.kind === 'indicationReturn' ? nameOf('NDIS_STATUS', a.code) : nameOf('OID', a.code)}`), r);
+    if (r.status !== a.status) return (diverge(r, describeActual(a), `status ${nameOf('NDIS_STATUS', a.status)}, recorded ${nameOf('NDIS_STATUS', r.status)}`), r);
+    if (r.bytesUsed !== a.bytesUsed || r.bytesNeeded !== a.bytesNeeded) {
+      return (diverge(r, describeActual(a), `bytes used/needed ${a.bytesUsed}/${a.bytesNeeded}, recorded ${r.bytesUsed}/${r.bytesNeeded}`), r);
+    }
+    // Handles the target assigns: mapped, not compared byte for byte.
+    const expected = r.kind === 'return' || r.kind === 'completion' ? retarget(oid, r.data) : r.data.slice();
+    const got = a.data.slice();
+    const handle = (s: StructName, member: string, kind: string): void => {
+      const f = acc(s).field(member);
+      if (expected.length < f.offset + f.size || got.length < f.offset + f.size) return;
+      const ev = new DataView(expected.buffer);
+      const gv = new DataView(got.buffer);
+      const rec = acc(s).get(ev, 0, member);
+      const act = acc(s).get(gv, 0, member);
+      if (!same(kind, rec, act)) return;
+      acc(s).set(gv, 0, member, 0);
+      acc(s).set(ev, 0, member, 0);
+    };
+    if (a.kind === 'return' || a.kind === 'completion') {
+      if (oid === OID_TAPI_OPEN) handle('NDIS_TAPI_OPEN', 'hdLine', 'line');
+      if (oid === OID_TAPI_MAKE_CALL) handle('NDIS_TAPI_MAKE_CALL', 'hdCall', 'call');
+    } else if (a.code === NDIS_STATUS_TAPI_INDICATION && event.read(new DataView(got.buffer)) && event.msg === LINE_NEWCALL) {
+      handle('NDIS_TAPI_EVENT', 'ulParam1', 'call');
+    } else if (a.code === NDIS_STATUS_WAN_LINE_UP) {
+      handle('NDIS_MAC_LINE_UP', 'NdisLinkHandle', 'link');
+    }
+    if (expected.length !== got.length) return (diverge(r, describeActual(a), `${got.length} bytes, recorded ${expected.length}`), r);
+    for (let i = 0; i < got.length; i++) {
+      if (got[i] !== expected[i]) return (diverge(r, describeActual(a), `byte ${i} is 0x${got[i]!.toString(16)}, recorded 0x${expected[i]!.toString(16)}`), r);
+    }
+    remember(r);
+    return r;
+  };
+
+  let pending: { requestId: number; oid: number } | undefined;
+  const sink: MiniportSink = {
+    indicate(status: number, buffer: Uint8Array): void {
+      const r = compare({ kind: 'indication', code: status, status: 0, bytesUsed: 0, bytesNeeded: 0, data: buffer }, 0);
+      // Write back what the recorded NDISTAPI/NDISWAN wrote: the recorded indication's return.
+      const back = queue[0] ?? (pull() ? queue[0] : undefined);
+      if (r !== undefined && back !== undefined && back.kind === 'indicationReturn' && back.code === status && back.data.length === buffer.length) {
+        const dv = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+        const bv = new DataView(back.data.buffer, back.data.byteOffset, back.data.byteLength);
+        if (status === NDIS_STATUS_TAPI_INDICATION && event.read(bv) && event.msg === LINE_NEWCALL) event.setParam2(dv, event.p2);
+        if (status === NDIS_STATUS_WAN_LINE_UP) acc('NDIS_MAC_LINE_UP').set(dv, 0, 'NdisLinkContext', acc('NDIS_MAC_LINE_UP').get(bv, 0, 'NdisLinkContext'));
+      }
+      compare({ kind: 'indicationReturn', code: status, status: 0, bytesUsed: 0, bytesNeeded: 0, data: buffer }, 0);
+    },
+    complete(c: Completion): void {
+      const oid = pending?.oid ?? c.oid;
+      pending = undefined;
+      compare({ kind: 'completion', code: c.oid, status: c.status, bytesUsed: c.bytesUsed, bytesNeeded: c.bytesNeeded, data: buffers.get(c.requestId) ?? new Uint8Array(0) }, oid);
+      buffers.delete(c.requestId);
+    },
+  };
+  const buffers = new Map<number, Uint8Array>();
+  target.attach(sink);
+
+  const counts = { bytesUsed: 0, bytesNeeded: 0 };
+  const wallStart = performance.now();
+  const pace = async (timeNs: bigint): Promise<void> => {
+    const speed = options.speed ?? 'max';
+    if (speed === 'max') return;
+    const factor = speed === 'realtime' ? 1 : speed;
+    const due = wallStart + Number(timeNs) / 1e6 / factor;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((res) => setTimeout(res, wait));
+  };
+
+  try {
+    for (;;) {
+      const head = queue[0] ?? (pull() ? queue[0] : undefined);
+      if (head === undefined) break;
+      await pace(head.timeNs);
+      // Timers due by then fire first (their outputs are compared as they come).
+      clock.advanceTo(Number(head.timeNs) / 1e6);
+      if (queue[0] !== head) continue;
+      queue.shift();
+      remember(head);
+      if (head.kind === 'request') {
+        // The recording says whether the request pended; the simulated target holds it, then
+        // completes it when the recorded completion's time comes.
+        const ret = peekOutput();
+        if (ret !== undefined && ret.kind === 'return' && ret.status === NDIS_STATUS_PENDING) target.policies.setForNext({ mode: 'hold' }, head.code);
+        const buffer = retarget(head.code, head.data);
+        const status = target.request(head.requestId, head.requestKind ?? 'query', head.code, buffer, counts);
+        buffers.set(head.requestId, buffer);
+        if (status === NDIS_STATUS_PENDING) pending = { requestId: head.requestId, oid: head.code };
+        compare({ kind: 'return', code: head.code, status, bytesUsed: counts.bytesUsed, bytesNeeded: counts.bytesNeeded, data: buffer }, head.code);
+        if (status !== NDIS_STATUS_PENDING) buffers.delete(head.requestId);
+      } else if (head.kind === 'remote') {
+        const a = remoteActionOf(head);
+        if (a !== undefined) act(target, a, (k, v) => toTarget(k, v));
+      } else if (heldCompletion() !== undefined) {
+        // An output the target has not produced yet, recorded while a held request completed.
+        queue.unshift(head);
+        target.complete(heldCompletion());
+      } else {
+        diverge(head, '(nothing)', `the target did not produce this ${head.kind} by ${(Number(head.timeNs) / 1e9).toFixed(3)} s`);
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof Stop)) throw e;
+  }
+  return { records, compared, divergences };
+}
+
+function act(target: SimulatedMiniport, a: RemoteAction, map: (kind: string, v: number) => number): void {
+  switch (a.action) {
+    case 'offer':
+      target.remote.offer(a);
+      return;
+    case 'fail':
+      target.remote.fail(map('call', a.hdCall), a.why);
+      return;
+    default:
+      target.remote[a.action](map('call', a.hdCall));
+  }
+}
