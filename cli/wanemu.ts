@@ -235,7 +235,8 @@ export async function main(argv: readonly string[], io: Io = { out: (s) => conso
 }
 
 function isNodeError(e: unknown): e is NodeJS.ErrnoException {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string';
+  // Not `instanceof Error`: errors from node's own modules may come from another realm (jest).
+  return typeof e === 'object' && e !== null && typeof (e as NodeJS.ErrnoException).code === 'string' && 'message' in e;
 }
 
 const invokedDirectly = process.argv[1] !== undefined && /wanemu(\.js)?$/.test(process.argv[1]);

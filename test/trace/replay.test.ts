@@ -1,0 +1,106 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../cli/wanemu.js';
+import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK } from '../../cli/exit-codes.js';
+import { loadScenario } from '../../sim/scenario/scenario-loader.js';
+import { runScenario } from '../../sim/scenario/scenario-runner.js';
+import { replay } from '../../trace/replay.js';
+import { TraceRecorder } from '../../trace/trace-recorder.js';
+import { LINEMEDIAMODE_DIGITALDATA } from '../../oid/index.js';
+import { Rig } from '../support/rig.js';
+
+const root = join(__dirname, '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'wanemu-replay-'));
+
+async function recorded(example: string): Promise<string> {
+  const path = join(dir, `${example}.pcapng`);
+  const r = await runScenario(loadScenario(join(root, 'examples', example)), { tracePath: path });
+  expect(r.passed).toBe(true);
+  return path;
+}
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('replay against the simulated miniport', () => {
+  const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.yaml'));
+
+  test.each(examples)('%s, recorded by run, replays with zero divergences', async (example) => {
+    const r = await replay(await recorded(example));
+    expect(r.divergences).toEqual([]);
+    expect(r.compared).toBeGreaterThan(8);
+    expect(r.records).toBeGreaterThan(r.compared);
+  });
+
+  test('a shorter offer timeout in the target: the first divergence is the IDLE that came instead of the line-up', async () => {
+    const r = await replay(await recorded('pended-answer.yaml'), { override: { offerTimeoutMs: 100 } });
+    expect(r.divergences).toHaveLength(1);
+    const d = r.divergences[0]!;
+    expect(d.reason).toBe('the recording has a indication of NDIS_STATUS_WAN_LINE_UP here; the target produced a indication of NDIS_STATUS_TAPI_INDICATION');
+    expect(d.expectedText).toMatch(/0\.750s .*NDIS_STATUS_WAN_LINE_UP/);
+    expect(d.actualText).toMatch(/0\.100s .*LINE_CALLSTATE IDLE/);
+    expect(d.around.filter((l) => l.startsWith('>'))).toHaveLength(1);
+    expect(d.around.join('\n')).toMatch(/OID_TAPI_ANSWER #5[\s\S]*NDIS_STATUS_PENDING[\s\S]*> .*WAN_LINE_UP/);
+  });
+
+  test('a different far end: BUSY where the recording connected, and --all counts every divergence', async () => {
+    const path = await recorded('outgoing-call.yaml');
+    const first = await replay(path, { override: { outgoing: { outcome: 'busy', stepMs: 200 } } });
+    expect(first.divergences).toHaveLength(1);
+    expect(first.divergences[0]!.actualText).toMatch(/LINE_CALLSTATE BUSY/);
+    expect(first.divergences[0]!.expectedText).toMatch(/NDIS_STATUS_WAN_LINE_UP/);
+    const all = await replay(path, { all: true, override: { outgoing: { outcome: 'busy', stepMs: 200 } } });
+    expect(all.divergences.length).toBeGreaterThan(1);
+  });
+
+  test('wanemu replay: exit 0 without divergence, 1 with the report, 2 for a bad target or file', async () => {
+    const path = await recorded('incoming-answer-without-accept.yaml');
+    const ok = await cli('replay', path);
+    expect(ok.code).toBe(EXIT_OK);
+    expect(ok.out).toMatch(/records replayed against sim, \d+ outputs compared, no divergence/);
+    expect((await cli('replay', path, '--speed', '50x')).code).toBe(EXIT_OK);
+    expect((await cli('replay', path, '--against', 'native:/nope.so')).code).toBe(EXIT_BAD_INPUT);
+    expect((await cli('replay', path, '--speed', 'fast')).code).toBe(EXIT_BAD_INPUT);
+    const missing = await cli('replay', join(dir, 'none.pcapng'));
+    expect(missing.code).toBe(EXIT_BAD_INPUT);
+    expect(missing.err).toMatch(/no such file/);
+  });
+
+  test('wanemu replay reports the first divergence with the records around it', async () => {
+    // A trace of the timeout flow replayed while the scenario's miniport had a 15 s timeout; the
+    // default 30 s of an unconfigured run diverges. Simulate by recording with one and replaying the other.
+    const path = join(dir, 'diverging.pcapng');
+    const s = loadScenario(join(root, 'examples', 'incoming-timeout.yaml'));
+    await runScenario({ ...s, miniport: { ...s.miniport, offerTimeoutMs: 15000 } }, { tracePath: path });
+    const r = await replay(path, { override: { offerTimeoutMs: 20000 } });
+    expect(r.divergences).toHaveLength(1);
+    expect(r.divergences[0]!.reason).toMatch(/did not produce this indication by 15\.000 s/);
+  });
+});
+
+describe('wanemu replay on the command line', () => {
+  test('a diverging replay exits 1 and prints the reason, expected, got and the recording around it', async () => {
+    // A trace whose header says the miniport times offers out after 20 s, while the recorded
+    // miniport did so after 15 s: the replay target, configured from the header, diverges.
+    const path = join(dir, 'cli-div.pcapng');
+    const rig = new Rig({ offerTimeoutMs: 15_000 });
+    const rec = TraceRecorder.attach(rig.shim, path, rig.miniport.abi, rig.miniport.variant, rig.clock, rig.miniport.remote.actions$, { ...rig.miniport.config, offerTimeoutMs: 20_000 });
+    await rig.bringUp();
+    rig.miniport.remote.offer({ mediaMode: LINEMEDIAMODE_DIGITALDATA });
+    rig.clock.advance(16_000);
+    rec.close();
+    const r = await cli('replay', path);
+    expect(r.code).toBe(EXIT_CHECK_FAILED);
+    expect(r.out).toMatch(/first divergence after \d+ matching outputs: the target did not produce this indication by 15\.000 s/);
+    expect(r.out).toMatch(/expected: +15\.000s .*LINE_CALLSTATE IDLE/);
+    expect(r.out).toMatch(/the recording around it:[\s\S]*> +15\.000s/);
+    expect(r.err).toMatch(/1 divergence/);
+    const all = await cli('replay', path, '--all');
+    expect(all.out).toMatch(/\d+ divergences in \d+ records/);
+  });
+});
