@@ -119,7 +119,8 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
     return a;
   };
   const formatter = new ExchangeFormatter(abi, variant);
-  const recent: string[] = [];
+  /** The last records passed, formatted only when a divergence is reported. */
+  const recent: TraceRecord[] = [];
   const describe = (r: TraceRecord): string => {
     const x = exchangeOf(r);
     if (x === undefined) {
@@ -129,7 +130,7 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
     return (formatter.format(x) ?? `${(Number(r.timeNs) / 1e9).toFixed(3)}s  (the indication returns; nothing written back)`).trim();
   };
   const remember = (r: TraceRecord): void => {
-    recent.push(describe(r));
+    recent.push(r);
     if (recent.length > 3) recent.shift();
   };
 
@@ -146,7 +147,7 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
       expectedText: expected === undefined ? '(nothing)' : describe(expected),
       actualText,
       reason,
-      around: [...recent.map((l) => `  ${l}`), `> ${expected === undefined ? '(the target produced more)' : describe(expected)}`, ...after.map((l) => `  ${l}`)],
+      around: [...recent.map((r) => `  ${describe(r)}`), `> ${expected === undefined ? '(the target produced more)' : describe(expected)}`, ...after.map((l) => `  ${l}`)],
     });
     if (options.all !== true) throw new Stop();
   };
@@ -275,9 +276,39 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
   };
 
   let pending: { requestId: number; oid: number } | undefined;
+
+  /** Re-issues a recorded request or remote-party action to the target, and compares the return. */
+  const applyInput = (head: TraceRecord): void => {
+    if (head.kind === 'request') {
+      // The recording says whether the request pended; the simulated target holds it, then
+      // completes it when the recorded completion's time comes.
+      const ret = peekOutput();
+      if (ret !== undefined && ret.kind === 'return' && ret.status === NDIS_STATUS_PENDING) target.policies.setForNext({ mode: 'hold' }, head.code);
+      const buffer = retarget(head.code, head.data);
+      const counts = { bytesUsed: 0, bytesNeeded: 0 };
+      const status = target.request(head.requestId, head.requestKind ?? 'query', head.code, buffer, counts);
+      buffers.set(head.requestId, buffer);
+      if (status === NDIS_STATUS_PENDING) pending = { requestId: head.requestId, oid: head.code };
+      compare({ kind: 'return', code: head.code, status, bytesUsed: counts.bytesUsed, bytesNeeded: counts.bytesNeeded, data: buffer }, head.code);
+      if (status !== NDIS_STATUS_PENDING) buffers.delete(head.requestId);
+    } else {
+      const a = remoteActionOf(head);
+      if (a !== undefined) act(target, a, (k, v) => toTarget(k, v));
+    }
+  };
+
   const sink: MiniportSink = {
     indicate(status: number, buffer: Uint8Array): void {
       const r = compare({ kind: 'indication', code: status, status: 0, bytesUsed: 0, bytesNeeded: 0, data: buffer }, 0);
+      // What the recorded NDISTAPI did while the indication was being delivered (a request it
+      // sent from its handler) happens now too, before the indication returns.
+      for (;;) {
+        const h = queue[0] ?? (pull() ? queue[0] : undefined);
+        if (h === undefined || !isInput(h)) break;
+        queue.shift();
+        remember(h);
+        applyInput(h);
+      }
       // Write back what the recorded NDISTAPI/NDISWAN wrote: the recorded indication's return.
       const back = queue[0] ?? (pull() ? queue[0] : undefined);
       if (r !== undefined && back !== undefined && back.kind === 'indicationReturn' && back.code === status && back.data.length === buffer.length) {
@@ -298,7 +329,6 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
   const buffers = new Map<number, Uint8Array>();
   target.attach(sink);
 
-  const counts = { bytesUsed: 0, bytesNeeded: 0 };
   const wallStart = performance.now();
   const pace = async (timeNs: bigint): Promise<void> => {
     const speed = options.speed ?? 'max';
@@ -319,20 +349,8 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
       if (queue[0] !== head) continue;
       queue.shift();
       remember(head);
-      if (head.kind === 'request') {
-        // The recording says whether the request pended; the simulated target holds it, then
-        // completes it when the recorded completion's time comes.
-        const ret = peekOutput();
-        if (ret !== undefined && ret.kind === 'return' && ret.status === NDIS_STATUS_PENDING) target.policies.setForNext({ mode: 'hold' }, head.code);
-        const buffer = retarget(head.code, head.data);
-        const status = target.request(head.requestId, head.requestKind ?? 'query', head.code, buffer, counts);
-        buffers.set(head.requestId, buffer);
-        if (status === NDIS_STATUS_PENDING) pending = { requestId: head.requestId, oid: head.code };
-        compare({ kind: 'return', code: head.code, status, bytesUsed: counts.bytesUsed, bytesNeeded: counts.bytesNeeded, data: buffer }, head.code);
-        if (status !== NDIS_STATUS_PENDING) buffers.delete(head.requestId);
-      } else if (head.kind === 'remote') {
-        const a = remoteActionOf(head);
-        if (a !== undefined) act(target, a, (k, v) => toTarget(k, v));
+      if (isInput(head)) {
+        applyInput(head);
       } else if (heldCompletion() !== undefined) {
         // An output the target has not produced yet, recorded while a held request completed.
         queue.unshift(head);

@@ -27,6 +27,8 @@ import { RealClock } from '../real-clock.js';
 import { VirtualClock } from '../virtual-clock.js';
 import { TraceRecorder } from '../../trace/trace-recorder.js';
 import { StatsCollector, type RunStats } from './run-stats.js';
+import { LoadGenerator, parseDuration, parseRate, type LoadCall, type LoadOutcome } from './load-generator.js';
+import { FaultInjector, type IndicationMatch } from '../../miniport/fault-injector.js';
 import type { Position, Scenario, Step } from './scenario.js';
 import { ValueError, resolveValue } from './values.js';
 
@@ -72,6 +74,7 @@ export class ScenarioRunner {
   private readonly clock: Clock;
   private readonly virtual: VirtualClock | undefined;
   private readonly miniport: SimulatedMiniport;
+  private readonly faults: FaultInjector;
   private readonly shim: NdisTapi;
   private readonly client: NdisTapiClient;
   private readonly verifier: Verifier;
@@ -83,6 +86,8 @@ export class ScenarioRunner {
   /** Calls by htCall: when they were offered or placed, and whether they connected. */
   private readonly calls = new Map<number, { start: number; inbound: boolean; connected: boolean }>();
   private executed = 0;
+  /** What each `load` step did. */
+  readonly loads: LoadOutcome[] = [];
 
   constructor(
     readonly scenario: Scenario,
@@ -91,7 +96,9 @@ export class ScenarioRunner {
     this.virtual = options.clock === 'real' ? undefined : new VirtualClock();
     this.clock = this.virtual ?? new RealClock();
     this.miniport = new SimulatedMiniport({ ...scenario.miniport, clock: this.clock });
-    this.shim = new NdisTapi(this.miniport, this.clock);
+    // Faults (dropped or duplicated indications) are injected between the miniport and NDISTAPI.
+    this.faults = new FaultInjector(this.miniport);
+    this.shim = new NdisTapi(this.faults, this.clock);
     this.client = new NdisTapiClient(this.shim);
     this.verifier = new Verifier(this.shim, this.miniport.abi, this.miniport.variant);
     this.recorder = options.tracePath === undefined ? undefined : TraceRecorder.attach(this.shim, options.tracePath, this.miniport.abi, this.miniport.variant, this.clock, this.miniport.remote.actions$, this.miniport.config);
@@ -289,12 +296,46 @@ export class ScenarioRunner {
       }
       case 'goto':
         return typeof step.body === 'string' ? { label: step.body } : (step.body as { label: string; times?: number });
+      case 'fault': {
+        const state = b['state'] === undefined ? undefined : this.value(step, 'state', b['state']);
+        this.faults.inject(b['action'] as 'drop' | 'duplicate', { event: b['event'] as IndicationMatch['event'], ...(state === undefined ? {} : { state }) }, (b['times'] as number | undefined) ?? 1);
+        return undefined;
+      }
+      case 'load':
+        await this.load(step, b);
+        return undefined;
       case 'repeat': {
         const times = (step.body as { times: number }).times;
         for (let i = 0; i < times; i++) await this.runSteps(step.steps ?? []);
         return undefined;
       }
     }
+  }
+
+  private async load(step: Step, b: Record<string, unknown>): Promise<void> {
+    const ratePerSecond = parseRate(b['rate']);
+    const durationMs = parseDuration(b['for']);
+    if (ratePerSecond === undefined) this.fail(step, `rate: ${JSON.stringify(b['rate'])} is not a rate such as 500/s`);
+    if (durationMs === undefined) this.fail(step, `for: ${JSON.stringify(b['for'])} is not a duration such as 60s`);
+    const c = (b['call'] as Record<string, unknown> | undefined) ?? {};
+    const call: LoadCall = {
+      line: (c['line'] as number | undefined) ?? 0,
+      mediaMode: this.value(step, 'mediaMode', c['mediaMode'] ?? 'DIGITALDATA'),
+      accept: c['accept'] === true,
+      answerAfterMs: (c['answerAfterMs'] as number | undefined) ?? 0,
+      holdMs: (c['holdMs'] as number | undefined) ?? 1000,
+      hangUp: (c['hangUp'] as 'remote' | 'local' | undefined) ?? 'remote',
+    };
+    const gen = new LoadGenerator(this.clock, this.miniport, this.shim, this.client);
+    const run = gen.start({ ratePerSecond, durationMs, maxConcurrent: (b['maxConcurrent'] as number | undefined) ?? 1000, call });
+    const timeout = (b['timeout'] as number | undefined) ?? durationMs + call.answerAfterMs + call.holdMs + 60_000;
+    const finished = await this.until(run.done, this.clock.now() + timeout);
+    run.stop();
+    const o = run.outcome();
+    this.stats.callsOffered += o.offered;
+    if (o.capped > 0) this.stats.offersRefused['max-concurrent'] = (this.stats.offersRefused['max-concurrent'] ?? 0) + o.capped;
+    this.loads.push(o);
+    if (!finished) this.fail(step, `${o.unfinished} of the load's calls were still open ${timeout} ms after it started`);
   }
 
   private async bringUp(step: Step, b: Record<string, unknown>): Promise<void> {

@@ -26,7 +26,7 @@ const callRef = { type: 'object', required: ['call'], additionalProperties: fals
 const EVENTS = ['newCall', 'callState', 'callInfo', 'lineDevState', 'addressState', 'lineClose', 'lineUp', 'lineDown', 'other', 'completion', 'violation'];
 
 export const STEP_KINDS = [
-  'bringUp', 'offer', 'answer', 'busy', 'fail', 'hangUp', 'request', 'makeCall', 'expect', 'wait', 'policy', 'complete', 'goto', 'repeat',
+  'bringUp', 'offer', 'answer', 'busy', 'fail', 'hangUp', 'request', 'makeCall', 'expect', 'wait', 'policy', 'complete', 'goto', 'repeat', 'load', 'fault',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
@@ -133,6 +133,42 @@ const stepProperties: Record<StepKind | 'label' | 'comment', object> = {
   },
   goto: {
     oneOf: [labelName, { type: 'object', required: ['label'], additionalProperties: false, properties: { label: labelName, times: { type: 'integer', minimum: 1 } } }],
+  },
+  load: {
+    type: 'object',
+    required: ['rate', 'for'],
+    additionalProperties: false,
+    description: 'Call-rate load: the far end offers calls at `rate` for `for`, at most `maxConcurrent` live; each runs `call`. Waits until every call is closed.',
+    properties: {
+      rate: { oneOf: [{ type: 'number', exclusiveMinimum: 0 }, { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*/\\s*(s|sec|min|m)\\s*$' }], description: 'Calls per second (500, "500/s", "30/min").' },
+      for: { oneOf: [ms, { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|min)\\s*$' }], description: 'How long offers go on ("60s", "500ms", or ms).' },
+      maxConcurrent: { type: 'integer', minimum: 1 },
+      timeout: ms,
+      call: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          line: { type: 'integer', minimum: 0 },
+          mediaMode: value,
+          accept: { type: 'boolean' },
+          answerAfterMs: ms,
+          holdMs: ms,
+          hangUp: { enum: ['remote', 'local'] },
+        },
+      },
+    },
+  },
+  fault: {
+    type: 'object',
+    required: ['action', 'event'],
+    additionalProperties: false,
+    description: 'Drops or duplicates the next matching status indications before NDISTAPI sees them.',
+    properties: {
+      action: { enum: ['drop', 'duplicate'] },
+      event: { enum: ['newCall', 'callState', 'callInfo', 'lineUp', 'lineDown', 'any'] },
+      state: value,
+      times: { type: 'integer', minimum: 1 },
+    },
   },
   repeat: {
     type: 'object',
