@@ -25,7 +25,7 @@ import { decodeEventByHand, encodeEventByHand } from './event-dataview-baseline.
 import { compareRates, type Figure } from './measure.js';
 
 /** The stack the lifecycle figures run: SimulatedMiniport + NdisTapi + Verifier on the virtual clock. */
-interface Stack {
+export interface Stack {
   readonly clock: VirtualClock;
   readonly miniport: SimulatedMiniport;
   readonly shim: NdisTapi;
@@ -33,11 +33,13 @@ interface Stack {
   readonly htLine: number;
 }
 
-async function stack(callsPerAddress: number): Promise<Stack> {
+/** The stack, brought up; `before` runs first (to attach a recorder that sees the bring-up too). */
+export async function stack(callsPerAddress: number, before?: (s: Omit<Stack, 'htLine'>) => void): Promise<Stack> {
   const clock = new VirtualClock();
   const miniport = new SimulatedMiniport({ clock, lines: 1, callsPerAddress });
   const shim = new NdisTapi(miniport, clock);
   const verifier = new Verifier(shim, miniport.abi, miniport.variant);
+  before?.({ clock, miniport, shim, verifier });
   const client = new NdisTapiClient(shim);
   await client.initialize(0);
   await client.open(0);
@@ -47,7 +49,7 @@ async function stack(callsPerAddress: number): Promise<Stack> {
 }
 
 /** A request buffer per OID, built once by its codec; each request patches hdCall in place. */
-class CallRequest {
+export class CallRequest {
   private readonly access: StructAccess;
   private readonly buffer: Uint8Array;
   private readonly dv: DataView;

@@ -1,5 +1,6 @@
 import { codecFigures } from './codec-bench.js';
 import { lifecycleFigures } from './lifecycle-bench.js';
+import { traceFigures } from './trace-bench.js';
 
 /*
  * `npm run bench`: one JSON line per figure, each against a baseline measured in the same
@@ -9,5 +10,8 @@ for (const figure of codecFigures()) {
   console.log(JSON.stringify(figure));
 }
 for (const figure of await lifecycleFigures()) {
+  console.log(JSON.stringify(figure));
+}
+for (const figure of await traceFigures()) {
   console.log(JSON.stringify(figure));
 }

@@ -46,8 +46,11 @@ export class PcapngWriter {
     process.on('exit', this.onExit);
   }
 
-  /** Appends one enhanced packet block: `header` then `data` as the packet, at `timeNs`. */
-  packet(timeNs: bigint, header: Uint8Array, data: Uint8Array): void {
+  /**
+   * Appends one enhanced packet block: `header` then `data` as the packet, at `timeNs`
+   * nanoseconds (a whole number; exact up to 2^53 ns, 104 days of clock time).
+   */
+  packet(timeNs: number, header: Uint8Array, data: Uint8Array): void {
     const length = header.length + data.length;
     const total = BLOCK_OVERHEAD + EPB_FIXED + pad4(length);
     const at = this.reserve(total);
@@ -55,8 +58,8 @@ export class PcapngWriter {
     dv.setUint32(at, BLOCK_EPB, true);
     dv.setUint32(at + 4, total, true);
     dv.setUint32(at + 8, 0, true); // interface 0
-    dv.setUint32(at + 12, Number(timeNs >> 32n), true);
-    dv.setUint32(at + 16, Number(timeNs & 0xffffffffn), true);
+    dv.setUint32(at + 12, Math.floor(timeNs / 4294967296), true);
+    dv.setUint32(at + 16, timeNs >>> 0, true);
     dv.setUint32(at + 20, length, true);
     dv.setUint32(at + 24, length, true);
     this.buf.set(header, at + 28);

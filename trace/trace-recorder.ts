@@ -7,6 +7,8 @@ import type { Observable } from 'rxjs';
 import type { RemoteAction } from '../miniport/remote-party.js';
 import type { SimulatedMiniportConfig } from '../miniport/sim-config.js';
 
+const ENCODER = new TextEncoder();
+
 /**
  * Records every exchange NdisTapi sees into a pcapng trace, one enhanced packet block each,
  * stamped with the clock in use (virtual or real) in nanoseconds. Attach it to an NdisTapi;
@@ -17,6 +19,7 @@ export class TraceRecorder implements ExchangeSink {
   private readonly hv = new DataView(this.header.buffer);
   private readonly abi: number;
   private detach: (() => void) | undefined;
+  private scratch = new Uint8Array(512);
   /** Records written so far. */
   count = 0;
 
@@ -56,7 +59,10 @@ export class TraceRecorder implements ExchangeSink {
 
   /** Records a remote-party action (kind `remote`, data UTF-8 JSON, sequence NOT_AN_EXCHANGE). */
   remote(action: RemoteAction, time: number): void {
-    this.write('remote', undefined, NOT_AN_EXCHANGE, time, 0, 0, 0, 0, 0, new TextEncoder().encode(JSON.stringify(action)));
+    const text = JSON.stringify(action);
+    if (text.length * 3 > this.scratch.length) this.scratch = new Uint8Array(text.length * 3);
+    const { written } = ENCODER.encodeInto(text, this.scratch);
+    this.write('remote', undefined, NOT_AN_EXCHANGE, time, 0, 0, 0, 0, 0, this.scratch.subarray(0, written));
   }
 
   onRequest(seq: number, time: number, requestId: number, kind: RequestKind, oid: number, buffer: Uint8Array): void {
@@ -91,7 +97,7 @@ export class TraceRecorder implements ExchangeSink {
     h.setUint32(20, used >>> 0, true);
     h.setUint32(24, needed >>> 0, true);
     h.setUint32(28, data.length, true);
-    const ns = BigInt(Math.round((this.clock?.now() ?? timeMs) * 1e6));
+    const ns = Math.round((this.clock?.now() ?? timeMs) * 1e6);
     this.writer.packet(ns, this.header, data);
     this.count++;
   }
