@@ -48,6 +48,33 @@ export async function stack(callsPerAddress: number, before?: (s: Omit<Stack, 'h
   return { clock, miniport, shim, verifier, htLine };
 }
 
+/**
+ * The measured loop: n complete incoming-call lifecycles (offer, ACCEPT, ANSWER, remote hang-up,
+ * CLOSE_CALL), moving the clock `stepMs` after each. `failed` is told of any request that fails.
+ */
+export function lifecycleLoop(s: Stack, failed: () => void, stepMs = 0): (n: number) => number {
+  const accept = new CallRequest(s, OID_TAPI_ACCEPT, 'NDIS_TAPI_ACCEPT');
+  const answer = new CallRequest(s, OID_TAPI_ANSWER, 'NDIS_TAPI_ANSWER');
+  const close = new CallRequest(s, OID_TAPI_CLOSE_CALL, 'NDIS_TAPI_CLOSE_CALL');
+  const check = (r: RequestResult): void => {
+    if (r.status !== NDIS_STATUS_SUCCESS) failed();
+  };
+  return (n) => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const offer = s.miniport.remote.offer({ mediaMode: LINEMEDIAMODE_DIGITALDATA });
+      if (!offer.ok) throw new Error(`bench: offer refused (${offer.reason})`);
+      accept.send(offer.hdCall, check);
+      answer.send(offer.hdCall, check);
+      s.miniport.remote.hangUp(offer.hdCall);
+      close.send(offer.hdCall, check);
+      if (stepMs > 0) s.clock.advance(stepMs);
+      sum += offer.htCall & 0xff;
+    }
+    return sum;
+  };
+}
+
 /** A request buffer per OID, built once by its codec; each request patches hdCall in place. */
 export class CallRequest {
   private readonly access: StructAccess;
@@ -78,26 +105,8 @@ export class CallRequest {
  */
 export async function lifecycleFigures(): Promise<Figure[]> {
   const s = await stack(1);
-  const accept = new CallRequest(s, OID_TAPI_ACCEPT, 'NDIS_TAPI_ACCEPT');
-  const answer = new CallRequest(s, OID_TAPI_ANSWER, 'NDIS_TAPI_ANSWER');
-  const close = new CallRequest(s, OID_TAPI_CLOSE_CALL, 'NDIS_TAPI_CLOSE_CALL');
   let failures = 0;
-  const check = (r: RequestResult): void => {
-    if (r.status !== NDIS_STATUS_SUCCESS) failures++;
-  };
-  const lifecycles = (n: number): number => {
-    let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const offer = s.miniport.remote.offer({ mediaMode: LINEMEDIAMODE_DIGITALDATA });
-      if (!offer.ok) throw new Error(`bench: offer refused (${offer.reason})`);
-      accept.send(offer.hdCall, check);
-      answer.send(offer.hdCall, check);
-      s.miniport.remote.hangUp(offer.hdCall);
-      close.send(offer.hdCall, check);
-      sum += offer.htCall & 0xff;
-    }
-    return sum;
-  };
+  const lifecycles = lifecycleLoop(s, () => failures++);
 
   // The baseline: the same six 48-byte events encoded and decoded by hand, state in plain Maps.
   const buf = new DataView(new ArrayBuffer(48));

@@ -1,36 +1,16 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LINEMEDIAMODE_DIGITALDATA, NDIS_STATUS_SUCCESS, OID_TAPI_ACCEPT, OID_TAPI_ANSWER, OID_TAPI_CLOSE_CALL } from '../oid/index.js';
-import type { RequestResult } from '../ndistapi/ndis-tapi.js';
 import { readTrace } from '../trace/pcapng-reader.js';
-import { replay } from '../trace/replay.js';
 import { TraceRecorder } from '../trace/trace-recorder.js';
-import { CallRequest, stack, type Stack } from './lifecycle-bench.js';
+import { lifecycleLoop, stack, type Stack } from './lifecycle-bench.js';
 import { compareRates, type Figure } from './measure.js';
 
-function lifecycles(s: Stack): (n: number) => number {
-  const accept = new CallRequest(s, OID_TAPI_ACCEPT, 'NDIS_TAPI_ACCEPT');
-  const answer = new CallRequest(s, OID_TAPI_ANSWER, 'NDIS_TAPI_ANSWER');
-  const close = new CallRequest(s, OID_TAPI_CLOSE_CALL, 'NDIS_TAPI_CLOSE_CALL');
-  const check = (r: RequestResult): void => {
-    if (r.status !== NDIS_STATUS_SUCCESS) throw new Error(`bench: ${r.oid} failed`);
-  };
-  return (n) => {
-    let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const offer = s.miniport.remote.offer({ mediaMode: LINEMEDIAMODE_DIGITALDATA });
-      if (!offer.ok) throw new Error(`bench: offer refused (${offer.reason})`);
-      accept.send(offer.hdCall, check);
-      answer.send(offer.hdCall, check);
-      s.miniport.remote.hangUp(offer.hdCall);
-      close.send(offer.hdCall, check);
-      s.clock.advance(1);
-      sum += offer.htCall & 0xff;
-    }
-    return sum;
-  };
-}
+const lifecycles = (s: Stack): ((n: number) => number) =>
+  lifecycleLoop(s, () => {
+    throw new Error('bench: a request failed');
+  }, 1);
 
 /**
  * Issue 4's rows. Recording overhead: incoming-call lifecycles per second through the whole
@@ -66,13 +46,22 @@ export async function traceFigures(records = 10_000_000): Promise<Figure[]> {
     for (const r of readTrace(big)) read += r.data.length > 0 ? 1 : 1;
     const readSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
 
-    let peak = process.memoryUsage().rss;
-    t0 = process.hrtime.bigint();
-    const result = await replay(big, { onProgress: () => (peak = Math.max(peak, process.memoryUsage().rss)) });
-    const replaySeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    peak = Math.max(peak, process.memoryUsage().rss);
-    if (result.divergences.length > 0 || read !== count || result.records !== count) {
-      throw new Error(`bench: replay of ${count} records: ${result.divergences.length} divergences, ${read} read, ${result.records} replayed`);
+    // The replay runs in a process of its own, so its peak RSS is its own (not the recording's).
+    const child = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', `const { replay } = await import(${JSON.stringify(new URL('../trace/replay.js', import.meta.url).href)});
+const t0 = process.hrtime.bigint();
+const r = await replay(${JSON.stringify(big)});
+const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+console.log(JSON.stringify({ records: r.records, divergences: r.divergences.length, seconds, maxRssKb: process.resourceUsage().maxRSS }));`],
+      { encoding: 'utf8', maxBuffer: 1 << 20 },
+    );
+    if (child.status !== 0) throw new Error(`bench: the replay process failed: ${child.stderr}`);
+    const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as { records: number; divergences: number; seconds: number; maxRssKb: number };
+    const replaySeconds = result.seconds;
+    const peak = result.maxRssKb * 1024;
+    if (result.divergences > 0 || read !== count || result.records !== count) {
+      throw new Error(`bench: replay of ${count} records: ${result.divergences} divergences, ${read} read, ${result.records} replayed`);
     }
     const rate = count / replaySeconds;
     const base = count / readSeconds;

@@ -1,4 +1,5 @@
 import type { RequestKind } from '../oid/index.js';
+import type { Completion } from '../miniport/miniport.js';
 
 /**
  * One thing that crossed the Miniport seam, as the verifier and the recorder see it, in order.
@@ -21,15 +22,10 @@ export type Exchange =
    */
   | { readonly type: 'indicationReturn'; readonly seq: number; readonly time: number; readonly status: number; readonly buffer: Uint8Array };
 
-export interface RequestOutcome {
+/** A return or completion as it crossed the seam: the Completion's parts, when, and the buffer. */
+export interface RequestOutcome extends Completion {
   readonly seq: number;
   readonly time: number;
-  readonly requestId: number;
-  readonly kind: RequestKind;
-  readonly oid: number;
-  readonly status: number;
-  readonly bytesUsed: number;
-  readonly bytesNeeded: number;
   readonly buffer: Uint8Array;
 }
 

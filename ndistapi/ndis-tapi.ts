@@ -29,13 +29,7 @@ import type { ExchangeSink, ExchangeSource } from './exchange-sink.js';
 import type { LineEvent } from './line-event.js';
 
 /** The final answer to a request: its status and counts, and the buffer with the OUT members. */
-export interface RequestResult {
-  readonly requestId: number;
-  readonly kind: RequestKind;
-  readonly oid: number;
-  readonly status: number;
-  readonly bytesUsed: number;
-  readonly bytesNeeded: number;
+export interface RequestResult extends Completion {
   readonly buffer: Uint8Array;
 }
 

@@ -3,7 +3,9 @@ import {
   NDIS_STATUS_PENDING,
   NDIS_STATUS_TAPI_INDICATION,
   NDIS_STATUS_WAN_LINE_UP,
+  OID_TAPI_CLOSE_CALL,
   OID_TAPI_MAKE_CALL,
+  NDIS_STATUS_SUCCESS,
   OID_TAPI_OPEN,
   OID_WAN_GET_INFO,
   nameOf,
@@ -291,6 +293,11 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
       if (status === NDIS_STATUS_PENDING) pending = { requestId: head.requestId, oid: head.code };
       compare({ kind: 'return', code: head.code, status, bytesUsed: counts.bytesUsed, bytesNeeded: counts.bytesNeeded, data: buffer }, head.code);
       if (status !== NDIS_STATUS_PENDING) buffers.delete(head.requestId);
+      // A closed call's handle is dead: forget its mapping, so memory stays flat over long traces.
+      if (head.code === OID_TAPI_CLOSE_CALL && status === NDIS_STATUS_SUCCESS) {
+        const a = acc('NDIS_TAPI_CLOSE_CALL');
+        if (head.data.length >= a.size) mapped.delete(`call:${a.get(new DataView(head.data.buffer, head.data.byteOffset, head.data.byteLength), 0, 'hdCall')}`);
+      }
     } else {
       const a = remoteActionOf(head);
       if (a !== undefined) act(target, a, (k, v) => toTarget(k, v));
