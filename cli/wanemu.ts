@@ -23,7 +23,8 @@ import { showTrace } from '../trace/trace-show.js';
 import { sequenceDiagram } from '../trace/sequence-diagram.js';
 import { readTrace } from '../trace/pcapng-reader.js';
 import { replay } from '../trace/replay.js';
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
+import { Presets, SingleBar } from 'cli-progress';
 import { loadScenario } from '../sim/scenario/scenario-loader.js';
 import { runScenario, type RunResult } from '../sim/scenario/scenario-runner.js';
 import { ScenarioError } from '../sim/scenario/scenario.js';
@@ -162,7 +163,13 @@ function program(io: Io): Command {
       const speed = o.speed === 'max' || o.speed === 'realtime' ? o.speed : m !== null && Number(m[1]) > 0 ? Number(m[1]) : undefined;
       if (speed === undefined) throw new UsageError(`--speed ${JSON.stringify(o.speed)}: max, realtime or a factor such as 2x`);
       const warn = (w: { block: number; offset: number; message: string }): void => io.err(`wanemu: warning: ${path}: block ${w.block} at byte ${w.offset}: ${w.message}`);
-      const r = await replay(path, { all: o.all === true, speed, onWarning: warn });
+      // A progress bar on a terminal, for long traces (on stderr, so stdout stays the report).
+      const size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+      const bar = process.stderr.isTTY === true && io.err === defaultIo.err && size > 1 << 22 ? new SingleBar({ format: 'replay {bar} {percentage}% | {records} records', stream: process.stderr }, Presets.shades_classic) : undefined;
+      bar?.start(size, 0, { records: 0 });
+      const r = await replay(path, { all: o.all === true, speed, onWarning: warn, onProgress: (records, bytes) => bar?.update(bytes, { records }) });
+      bar?.update(size, { records: r.records });
+      bar?.stop();
       if (r.divergences.length === 0) {
         io.out(`${path}: ${r.records} records replayed against sim, ${r.compared} outputs compared, no divergence`);
         return;
@@ -205,7 +212,9 @@ function program(io: Io): Command {
 }
 
 /** Runs the command line; returns the exit code instead of exiting, so tests can call it. */
-export async function main(argv: readonly string[], io: Io = { out: (s) => console.log(s), err: (s) => console.error(s) }): Promise<number> {
+const defaultIo: Io = { out: (s) => console.log(s), err: (s) => console.error(s) };
+
+export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
   try {
     // With no command, the main job runs.
     await program(io).parseAsync(argv.length === 0 ? ['demo'] : [...argv], { from: 'user' });

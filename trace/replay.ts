@@ -2,6 +2,7 @@ import {
   LINE_NEWCALL,
   NDIS_STATUS_PENDING,
   NDIS_STATUS_TAPI_INDICATION,
+  NDIS_STATUS_WAN_LINE_DOWN,
   NDIS_STATUS_WAN_LINE_UP,
   OID_TAPI_CLOSE_CALL,
   OID_TAPI_MAKE_CALL,
@@ -52,8 +53,8 @@ export interface ReplayOptions {
   /** `max` (default), `realtime`, or a factor of real time (2 = twice as fast). */
   readonly speed?: 'max' | 'realtime' | number;
   readonly onWarning?: (w: TraceWarning) => void;
-  /** Called every 65,536 records with the count so far (for a progress bar). */
-  readonly onProgress?: (records: number) => void;
+  /** Called every 65,536 records with the count so far and the bytes of the file read (for a progress bar). */
+  readonly onProgress?: (records: number, bytes: number) => void;
 }
 
 /** What the target produced, ready to compare with a recorded output. */
@@ -100,7 +101,7 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
     }
     queue.push(n.value);
     records++;
-    if ((records & 0xffff) === 0) options.onProgress?.(records);
+    if ((records & 0xffff) === 0) options.onProgress?.(records, n.value.offset);
     return true;
   };
   // The first record gives the ABI; reading it also reads the section header's configuration.
@@ -138,6 +139,8 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
 
   // Handles the target assigned, by the recorded value.
   const mapped = new Map<string, number>();
+  /** Recorded NdisLinkHandle by the NdisLinkContext written back for it, while the link is up. */
+  const linkOf = new Map<number, number>();
   const divergences: Divergence[] = [];
   let compared = 0;
 
@@ -322,7 +325,19 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
         const dv = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
         const bv = new DataView(back.data.buffer, back.data.byteOffset, back.data.byteLength);
         if (status === NDIS_STATUS_TAPI_INDICATION && event.read(bv) && event.msg === LINE_NEWCALL) event.setParam2(dv, event.p2);
-        if (status === NDIS_STATUS_WAN_LINE_UP) acc('NDIS_MAC_LINE_UP').set(dv, 0, 'NdisLinkContext', acc('NDIS_MAC_LINE_UP').get(bv, 0, 'NdisLinkContext'));
+        if (status === NDIS_STATUS_WAN_LINE_UP) {
+          const up = acc('NDIS_MAC_LINE_UP');
+          const context = up.get(bv, 0, 'NdisLinkContext');
+          up.set(dv, 0, 'NdisLinkContext', context);
+          linkOf.set(context, up.get(bv, 0, 'NdisLinkHandle'));
+        }
+      }
+      if (r !== undefined && status === NDIS_STATUS_WAN_LINE_DOWN) {
+        // The link is gone: forget its handle's mapping, so memory stays flat over long traces.
+        const context = acc('NDIS_MAC_LINE_DOWN').get(new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength), 0, 'NdisLinkContext');
+        const handle = linkOf.get(context);
+        if (handle !== undefined) mapped.delete(`link:${handle}`);
+        linkOf.delete(context);
       }
       compare({ kind: 'indicationReturn', code: status, status: 0, bytesUsed: 0, bytesNeeded: 0, data: buffer }, 0);
     },
