@@ -23,6 +23,7 @@ import { showTrace } from '../trace/trace-show.js';
 import { sequenceDiagram } from '../trace/sequence-diagram.js';
 import { readTrace } from '../trace/pcapng-reader.js';
 import { replay } from '../trace/replay.js';
+import { replayUpper } from '../trace/replay-upper.js';
 import { statSync, writeFileSync } from 'node:fs';
 import { Presets, SingleBar } from 'cli-progress';
 import { loadScenario } from '../sim/scenario/scenario-loader.js';
@@ -157,7 +158,17 @@ function program(io: Io): Command {
     .option('--against <target>', 'the target: sim (the simulated miniport, configured as recorded)', 'sim')
     .option('--all', 'count every divergence instead of stopping at the first')
     .option('--speed <speed>', 'max, realtime, or a factor of real time such as 2x', 'max')
-    .action(async (path: string, o: { against: string; all?: boolean; speed: string }) => {
+    .option('--upper', 'instead, play the recorded miniport side into NdisTapi and the verifier')
+    .action(async (path: string, o: { against: string; all?: boolean; speed: string; upper?: boolean }) => {
+      if (o.upper === true) {
+        const warnUpper = (w: { block: number; offset: number; message: string }): void => io.err(`wanemu: warning: ${path}: block ${w.block} at byte ${w.offset}: ${w.message}`);
+        const u = replayUpper(path, warnUpper);
+        for (const d of u.divergences) io.out(`divergence at block ${d.record.block} (byte ${d.record.offset}): ${d.reason}`);
+        for (const v of u.violations) io.out(`verifier: ${v}`);
+        io.out(`${path}: ${u.records} records played into NdisTapi and the verifier: ${u.divergences.length} divergences, ${u.violations.length} violations`);
+        if (u.divergences.length + u.violations.length > 0) throw new CheckFailed(`${u.divergences.length} divergences, ${u.violations.length} violations`);
+        return;
+      }
       if (o.against !== 'sim') throw new UsageError(`--against ${JSON.stringify(o.against)}: only \`sim\` is available (native:<library> comes with the FFI bridge)`);
       const m = /^(\d+(?:\.\d+)?)x$/.exec(o.speed);
       const speed = o.speed === 'max' || o.speed === 'realtime' ? o.speed : m !== null && Number(m[1]) > 0 ? Number(m[1]) : undefined;

@@ -6,9 +6,14 @@ import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK } from '../../cli/exit-codes
 import { loadScenario } from '../../sim/scenario/scenario-loader.js';
 import { runScenario } from '../../sim/scenario/scenario-runner.js';
 import { replay } from '../../trace/replay.js';
+import { replayUpper } from '../../trace/replay-upper.js';
 import { TraceRecorder } from '../../trace/trace-recorder.js';
-import { LINEMEDIAMODE_DIGITALDATA } from '../../oid/index.js';
+import { LINECALLSTATE_IDLE, LINEMEDIAMODE_DIGITALDATA, LINE_CALLSTATE } from '../../oid/index.js';
 import { Rig } from '../support/rig.js';
+import { ScriptedMiniport } from '../support/scripted-miniport.js';
+import { NdisTapi } from '../../ndistapi/ndis-tapi.js';
+import { NdisTapiClient } from '../../ndistapi/ndis-tapi-client.js';
+import { VirtualClock } from '../../sim/virtual-clock.js';
 
 const root = join(__dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'wanemu-replay-'));
@@ -112,5 +117,37 @@ describe('wanemu replay on the command line', () => {
     expect(r.err).toMatch(/1 divergence/);
     const all = await cli('replay', path, '--all');
     expect(all.out).toMatch(/\d+ divergences in \d+ records/);
+  });
+});
+
+describe('replay --upper: the recorded miniport side played into NdisTapi and the verifier', () => {
+  const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.yaml') && !/^\s*- fault:/m.test(readFileSync(join(root, 'examples', f), 'utf8')) && !f.startsWith('load'));
+
+  test.each(examples)('%s: NdisTapi writes back what the recording shows, and the verifier is silent', async (example) => {
+    const r = replayUpper(await recorded(example));
+    expect(r.divergences).toEqual([]);
+    expect(r.violations).toEqual([]);
+    expect(r.records).toBeGreaterThan(10);
+  });
+
+  test('a recording of a misbehaving miniport: the verifier names what it did, and the command exits 1', async () => {
+    // Recorded from a hand-driven miniport that indicates a call NDISTAPI never heard of.
+    const path = join(dir, 'bad-miniport.pcapng');
+    const clock = new VirtualClock();
+    const mp = new ScriptedMiniport();
+    const shim = new NdisTapi(mp, clock);
+    const client = new NdisTapiClient(shim);
+    const rec = TraceRecorder.attach(shim, path, mp.abi, mp.variant, clock);
+    await client.initialize(0);
+    await client.open(0);
+    clock.advance(5);
+    mp.event(shim.htLineFor(0), 0x4242, LINE_CALLSTATE, LINECALLSTATE_IDLE);
+    rec.close();
+    const r = replayUpper(path);
+    expect(r.divergences).toEqual([]);
+    expect(r.violations).toEqual([expect.stringMatching(/^EVENT_UNKNOWN_CALL: LINE_CALLSTATE for htCall 0x4242/)]);
+    const c = await cli('replay', '--upper', path);
+    expect(c.code).toBe(EXIT_CHECK_FAILED);
+    expect(c.out).toMatch(/verifier: EVENT_UNKNOWN_CALL/);
   });
 });
