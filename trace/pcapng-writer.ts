@@ -17,12 +17,12 @@ import {
   pad4,
 } from './pcapng.js';
 
-const FLUSH_AT = 1 << 16;
+const FLUSH_AT = 1 << 20;
 
 /**
  * Writes a pcapng file as a stream: the section header and one interface (LINKTYPE_USER0,
  * nanosecond timestamps) at once, then one enhanced packet block per record. Blocks collect in
- * a buffer that goes to the file whenever it passes 64 KB, on `flush()`, on `close()`, and when
+ * a buffer that goes to the file whenever it passes 1 MB, on `flush()`, on `close()`, and when
  * the process exits, so a crash loses at most the unflushed tail, and a file cut anywhere
  * reads back up to its last whole block.
  */
@@ -32,6 +32,7 @@ export class PcapngWriter {
   private dv = new DataView(this.buf.buffer);
   private used = 0;
   private closed = false;
+  private pendingTotal = 0;
   private readonly onExit = (): void => this.flush();
 
   /** `comment` goes into the section header (opt_comment): wanemu puts its run's configuration there. */
@@ -51,7 +52,18 @@ export class PcapngWriter {
    * nanoseconds (a whole number; exact up to 2^53 ns, 104 days of clock time).
    */
   packet(timeNs: number, header: Uint8Array, data: Uint8Array): void {
-    const length = header.length + data.length;
+    const at = this.beginPacket(timeNs, header.length, data);
+    this.buf.set(header, at);
+    this.endPacket();
+  }
+
+  /**
+   * Starts an enhanced packet block whose packet is `headerLength` bytes the caller writes at
+   * the returned offset of `bytes` / `view`, followed by `data` (copied here). Call `endPacket`
+   * right after writing the header.
+   */
+  beginPacket(timeNs: number, headerLength: number, data: Uint8Array): number {
+    const length = headerLength + data.length;
     const total = BLOCK_OVERHEAD + EPB_FIXED + pad4(length);
     const at = this.reserve(total);
     const dv = this.dv;
@@ -62,12 +74,30 @@ export class PcapngWriter {
     dv.setUint32(at + 16, timeNs >>> 0, true);
     dv.setUint32(at + 20, length, true);
     dv.setUint32(at + 24, length, true);
-    this.buf.set(header, at + 28);
-    this.buf.set(data, at + 28 + header.length);
-    this.buf.fill(0, at + 28 + length, at + total - 4);
+    const d = at + 28 + headerLength;
+    if (data.length <= 64) {
+      for (let i = 0; i < data.length; i++) this.buf[d + i] = data[i]!;
+    } else {
+      this.buf.set(data, d);
+    }
+    for (let i = d + data.length; i < at + total - 4; i++) this.buf[i] = 0;
     dv.setUint32(at + total - 4, total, true);
-    this.used += total;
+    this.pendingTotal = total;
+    return at + 28;
+  }
+
+  endPacket(): void {
+    this.used += this.pendingTotal;
     if (this.used >= FLUSH_AT) this.flush();
+  }
+
+  /** The buffer blocks are built in (valid until the next call that writes). */
+  get bytes(): Uint8Array {
+    return this.buf;
+  }
+
+  get view(): DataView {
+    return this.dv;
   }
 
   flush(): void {

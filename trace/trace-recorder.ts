@@ -9,14 +9,24 @@ import type { SimulatedMiniportConfig } from '../miniport/sim-config.js';
 
 const ENCODER = new TextEncoder();
 
+/** JSON.stringify(action), written out for the hot path (the same text, member for member). */
+function actionJson(a: RemoteAction): string {
+  switch (a.action) {
+    case 'offer':
+      return `{"action":"offer","line":${a.line},"address":${a.address},"mediaMode":${a.mediaMode},"callerId":${JSON.stringify(a.callerId)},"calledId":${JSON.stringify(a.calledId)}}`;
+    case 'fail':
+      return `{"action":"fail","hdCall":${a.hdCall},"why":${JSON.stringify(a.why)}}`;
+    default:
+      return `{"action":"${a.action}","hdCall":${a.hdCall}}`;
+  }
+}
+
 /**
  * Records every exchange NdisTapi sees into a pcapng trace, one enhanced packet block each,
  * stamped with the clock in use (virtual or real) in nanoseconds. Attach it to an NdisTapi;
  * `close()` when done (the writer also flushes when the process exits).
  */
 export class TraceRecorder implements ExchangeSink {
-  private readonly header = new Uint8Array(RECORD_HEADER);
-  private readonly hv = new DataView(this.header.buffer);
   private readonly abi: number;
   private detach: (() => void) | undefined;
   private scratch = new Uint8Array(512);
@@ -59,7 +69,7 @@ export class TraceRecorder implements ExchangeSink {
 
   /** Records a remote-party action (kind `remote`, data UTF-8 JSON, sequence NOT_AN_EXCHANGE). */
   remote(action: RemoteAction, time: number): void {
-    const text = JSON.stringify(action);
+    const text = actionJson(action);
     if (text.length * 3 > this.scratch.length) this.scratch = new Uint8Array(text.length * 3);
     const { written } = ENCODER.encodeInto(text, this.scratch);
     this.write('remote', undefined, NOT_AN_EXCHANGE, time, 0, 0, 0, 0, 0, this.scratch.subarray(0, written));
@@ -84,21 +94,23 @@ export class TraceRecorder implements ExchangeSink {
   }
 
   private write(kind: RecordKind, requestKind: RequestKind | undefined, seq: number, timeMs: number, code: number, requestId: number, status: number, used: number, needed: number, data: Uint8Array): void {
-    const h = this.hv;
-    const flags = (kind === 'request' || kind === 'remote' ? 0 : 1) | (requestKind === 'set' ? 2 : 0);
-    h.setUint8(0, RECORD_VERSION);
-    h.setUint8(1, kindCode(kind));
-    h.setUint8(2, flags);
-    h.setUint8(3, this.abi);
-    h.setUint32(4, seq >>> 0, true);
-    h.setUint32(8, code >>> 0, true);
-    h.setUint32(12, requestId >>> 0, true);
-    h.setUint32(16, status >>> 0, true);
-    h.setUint32(20, used >>> 0, true);
-    h.setUint32(24, needed >>> 0, true);
-    h.setUint32(28, data.length, true);
     const ns = Math.round((this.clock?.now() ?? timeMs) * 1e6);
-    this.writer.packet(ns, this.header, data);
+    const w = this.writer;
+    const at = w.beginPacket(ns, RECORD_HEADER, data);
+    const h = w.view;
+    const b = w.bytes;
+    b[at] = RECORD_VERSION;
+    b[at + 1] = kindCode(kind);
+    b[at + 2] = (kind === 'request' || kind === 'remote' ? 0 : 1) | (requestKind === 'set' ? 2 : 0);
+    b[at + 3] = this.abi;
+    h.setUint32(at + 4, seq >>> 0, true);
+    h.setUint32(at + 8, code >>> 0, true);
+    h.setUint32(at + 12, requestId >>> 0, true);
+    h.setUint32(at + 16, status >>> 0, true);
+    h.setUint32(at + 20, used >>> 0, true);
+    h.setUint32(at + 24, needed >>> 0, true);
+    h.setUint32(at + 28, data.length, true);
+    w.endPacket();
     this.count++;
   }
 }

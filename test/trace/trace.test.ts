@@ -14,6 +14,7 @@ import { exchangeOf } from '../../trace/trace-exchange.js';
 import { remoteActionOf } from '../../trace/trace-show.js';
 import type { TraceRecord } from '../../trace/trace-record.js';
 import { TraceRecorder } from '../../trace/trace-recorder.js';
+import { PcapngWriter } from '../../trace/pcapng-writer.js';
 import type { Exchange } from '../../ndistapi/exchange.js';
 import { Verifier } from '../../ndistapi/verifier/verifier.js';
 import { Rig } from '../support/rig.js';
@@ -172,5 +173,24 @@ describe('pcapng traces', () => {
     expect(v.liveCalls).toBe(2);
     // The indications are there, as NDIS_STATUS_TAPI_INDICATION records.
     expect(readAll(path).records.filter((x) => x.type === 'indication' && x.status === NDIS_STATUS_TAPI_INDICATION).length).toBeGreaterThan(4);
+  });
+});
+
+describe('remote-party records', () => {
+  test('each action is recorded as exactly the JSON of the action', () => {
+    const actions = [
+      { action: 'offer', line: 1, address: 2, mediaMode: 256, callerId: 'a"b\\c', calledId: '' },
+      { action: 'hangUp', hdCall: 131072 },
+      { action: 'answer', hdCall: 7 },
+      { action: 'busy', hdCall: 8 },
+      { action: 'fail', hdCall: 9, why: 'reject' },
+    ] as const;
+    const path = file();
+    const rec = new TraceRecorder(new PcapngWriter(path), 'x64', 'wdk');
+    actions.forEach((a, i) => rec.remote(a, i));
+    rec.writer.close();
+    const back = Array.from(readTrace(path));
+    expect(back.map((r) => new TextDecoder().decode(r.data))).toEqual(actions.map((a) => JSON.stringify(a)));
+    expect(back.map((r) => r.timeNs)).toEqual([0n, 1_000_000n, 2_000_000n, 3_000_000n, 4_000_000n]);
   });
 });
