@@ -1,19 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../cli/wanemu.js';
+import { wanemu } from '../support/cli.js';
 import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK } from '../../cli/exit-codes.js';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
 const example = (f: string): string => join(EXAMPLES, f);
 const dir = mkdtempSync(join(tmpdir(), 'wanemu-run-'));
 
-async function wanemu(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** A RegExp source matching `text` literally. */
 const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

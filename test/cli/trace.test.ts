@@ -1,17 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../cli/wanemu.js';
+import { wanemu } from '../support/cli.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from '../../cli/exit-codes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wanemu-cli-trace-'));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = wanemu;
 
 describe('wanemu trace', () => {
   const trace = join(dir, 'demo.pcapng');

@@ -1,13 +1,8 @@
-import { main } from '../../cli/wanemu.js';
+import { wanemu } from '../support/cli.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from '../../cli/exit-codes.js';
 import { codecFor, isCodecError } from '../../oid/index.js';
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = wanemu;
 
 describe('wanemu', () => {
   test('with no command runs the main job: the demo flows, one named line per exchange, no violations', async () => {

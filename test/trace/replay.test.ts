@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../cli/wanemu.js';
+import { wanemu } from '../support/cli.js';
 import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK } from '../../cli/exit-codes.js';
 import { loadScenario } from '../../sim/scenario/scenario-loader.js';
 import { runScenario } from '../../sim/scenario/scenario-runner.js';
@@ -25,12 +25,7 @@ async function recorded(example: string): Promise<string> {
   return path;
 }
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = wanemu;
 
 describe('replay against the simulated miniport', () => {
   // Injected faults are not in a trace (it records what NDISTAPI saw), so replaying one against
