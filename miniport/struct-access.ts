@@ -29,6 +29,11 @@ export class StructAccess {
     return this.field(member).offset;
   }
 
+  /** Whether the structure has a member of that name. */
+  has(member: string): boolean {
+    return this.at[member] !== undefined;
+  }
+
   /** Where a member sits and how many bytes it takes. */
   field(member: string): { readonly offset: number; readonly size: number } {
     const f = this.at[member];

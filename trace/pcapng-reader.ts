@@ -14,7 +14,7 @@ import {
   VERSION_MAJOR,
 } from './pcapng.js';
 import { TraceFormatError } from './trace-error.js';
-import { ABI_CODES, RECORD_HEADER, RECORD_KINDS, RECORD_VERSION, type TraceRecord } from './trace-record.js';
+import { ABI_CODES, RECORD_HEADER, RECORD_KINDS, RECORD_VERSION, ReadRecord, type TraceRecord } from './trace-record.js';
 
 const CHUNK = 1 << 20;
 
@@ -138,22 +138,23 @@ export function* readTrace(
           if (RECORD_HEADER + dataLength !== captured) fail(`record data of ${captured - RECORD_HEADER} bytes (the captured length), the header says ${dataLength}`);
           const flags = b.getUint8(p + 2);
           const data = buf.slice(offset - start + p + RECORD_HEADER, offset - start + p + RECORD_HEADER + dataLength);
-          yield {
+          yield new ReadRecord(
             block,
             offset,
-            timeNs: (BigInt(b.getUint32(12, true)) << 32n) | BigInt(b.getUint32(16, true)),
-            kind: kind!,
-            seq: b.getUint32(p + 4, true),
-            abi: abi!.abi,
-            variant: abi!.variant,
-            code: b.getUint32(p + 8, true),
-            requestId: b.getUint32(p + 12, true),
-            requestKind: kind === 'indication' || kind === 'indicationReturn' || kind === 'remote' ? undefined : flags & 2 ? 'set' : 'query',
-            status: b.getUint32(p + 16, true),
-            bytesUsed: b.getUint32(p + 20, true),
-            bytesNeeded: b.getUint32(p + 24, true),
+            b.getUint32(12, true),
+            b.getUint32(16, true),
+            kind!,
+            b.getUint32(p + 4, true),
+            abi!.abi,
+            abi!.variant,
+            b.getUint32(p + 8, true),
+            b.getUint32(p + 12, true),
+            kind === 'indication' || kind === 'indicationReturn' || kind === 'remote' ? undefined : flags & 2 ? 'set' : 'query',
+            b.getUint32(p + 16, true),
+            b.getUint32(p + 20, true),
+            b.getUint32(p + 24, true),
             data,
-          };
+          );
           break;
         }
         default:

@@ -17,13 +17,13 @@ import type { Completion, MiniportSink } from '../miniport/miniport.js';
 import type { RemoteAction } from '../miniport/remote-party.js';
 import type { SimulatedMiniportOptions } from '../miniport/sim-config.js';
 import { SimulatedMiniport } from '../miniport/simulated-miniport.js';
-import { StructAccess } from '../miniport/struct-access.js';
+import { StructAccess, ViewCache, readScalar } from '../miniport/struct-access.js';
 import { TapiEventFields } from '../miniport/tapi-event-fields.js';
 import { ExchangeFormatter } from '../ndistapi/exchange-text.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { readTrace, type TraceWarning } from './pcapng-reader.js';
 import { exchangeOf } from './trace-exchange.js';
-import type { TraceRecord } from './trace-record.js';
+import { timeMsOf, type TraceRecord } from './trace-record.js';
 import { remoteActionOf } from './trace-show.js';
 
 /** Where the target's behaviour left the recording. */
@@ -68,6 +68,12 @@ interface Actual {
 }
 
 class Stop extends Error {}
+
+/** Members of request structures that hold the miniport's handles, and the kind of handle. */
+const HANDLE_MEMBERS = [
+  ['hdLine', 'line'],
+  ['hdCall', 'call'],
+] as const;
 
 const isInput = (r: TraceRecord): boolean => r.kind === 'request' || r.kind === 'remote';
 
@@ -178,13 +184,10 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
     if (s === undefined) return out;
     const a = acc(s);
     const dv = new DataView(out.buffer);
-    for (const [member, kind] of [['hdLine', 'line'], ['hdCall', 'call']] as const) {
-      try {
-        const f = a.field(member);
-        if (out.length >= f.offset + f.size) a.set(dv, 0, member, toTarget(kind, a.get(dv, 0, member)));
-      } catch {
-        // The structure has no such member.
-      }
+    for (const [member, kind] of HANDLE_MEMBERS) {
+      if (!a.has(member)) continue;
+      const f = a.field(member);
+      if (out.length >= f.offset + f.size) a.set(dv, 0, member, toTarget(kind, a.get(dv, 0, member)));
     }
     return out;
   };
@@ -237,6 +240,51 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
     return (line ?? `${a.kind} ${nameOf('NDIS_STATUS', a.code)} (${a.data.length} bytes)`).trim();
   };
 
+  /** Where handles sit in an output, sorted by offset; `assign`: the target assigns it (mapped at first sight). */
+  interface HandleField {
+    readonly name: string;
+    readonly o: number;
+    readonly n: number;
+    readonly kind: string;
+    readonly assign: boolean;
+  }
+  const fieldCache = new Map<string, HandleField[]>();
+  const NONE: HandleField[] = [];
+  const handleFields = (a: Actual, oid: number, got: Uint8Array): HandleField[] => {
+    if (a.kind === 'indication' || a.kind === 'indicationReturn') {
+      if (a.code === NDIS_STATUS_WAN_LINE_UP) return cached(`up`, () => [field('NDIS_MAC_LINE_UP', 'NdisLinkHandle', 'link', true)]);
+      if (a.code !== NDIS_STATUS_TAPI_INDICATION || !event.read(viewOfGot(got)) || event.msg !== LINE_NEWCALL) return NONE;
+      return cached('newcall', () => [field('NDIS_TAPI_EVENT', 'ulParam1', 'call', true)]);
+    }
+    return cached(`oid:${oid}`, () => {
+      const s = structureOf(oid);
+      if (s === undefined) return NONE;
+      const out: HandleField[] = [];
+      for (const [member, kind] of HANDLE_MEMBERS) {
+        if (!acc(s).has(member)) continue;
+        const assign = (oid === OID_TAPI_OPEN && member === 'hdLine') || (oid === OID_TAPI_MAKE_CALL && member === 'hdCall');
+        out.push(field(s, member, kind, assign));
+      }
+      return out.sort((x, y) => x.o - y.o);
+    });
+  };
+  const cached = (key: string, make: () => HandleField[]): HandleField[] => {
+    let f = fieldCache.get(key);
+    if (f === undefined) {
+      f = make();
+      fieldCache.set(key, f);
+    }
+    return f;
+  };
+  const field = (s: StructName, member: string, kind: string, assign: boolean): HandleField => {
+    const f = acc(s).field(member);
+    return { name: `${s}.${member}`, o: f.offset, n: f.size, kind, assign };
+  };
+  const expViews = new ViewCache();
+  const gotViews = new ViewCache();
+  const viewOfExp = (b: Uint8Array): DataView => expViews.of(b);
+  const viewOfGot = (b: Uint8Array): DataView => gotViews.of(b);
+
   /** Compares one output of the target with the next recorded one. */
   const compare = (a: Actual, oid: number): TraceRecord | undefined => {
     const r = nextOutput();
@@ -250,32 +298,25 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
     if (r.bytesUsed !== a.bytesUsed || r.bytesNeeded !== a.bytesNeeded) {
       return (diverge(r, describeActual(a), `bytes used/needed ${a.bytesUsed}/${a.bytesNeeded}, recorded ${r.bytesUsed}/${r.bytesNeeded}`), r);
     }
-    // Handles the target assigns: mapped, not compared byte for byte.
-    const expected = r.kind === 'return' || r.kind === 'completion' ? retarget(oid, r.data) : r.data.slice();
-    const got = a.data.slice();
-    const handle = (s: StructName, member: string, kind: string): void => {
-      const f = acc(s).field(member);
-      if (expected.length < f.offset + f.size || got.length < f.offset + f.size) return;
-      const ev = new DataView(expected.buffer);
-      const gv = new DataView(got.buffer);
-      const rec = acc(s).get(ev, 0, member);
-      const act = acc(s).get(gv, 0, member);
-      if (!same(kind, rec, act)) return;
-      acc(s).set(gv, 0, member, 0);
-      acc(s).set(ev, 0, member, 0);
-    };
-    if (a.kind === 'return' || a.kind === 'completion') {
-      if (oid === OID_TAPI_OPEN) handle('NDIS_TAPI_OPEN', 'hdLine', 'line');
-      if (oid === OID_TAPI_MAKE_CALL) handle('NDIS_TAPI_MAKE_CALL', 'hdCall', 'call');
-    } else if (a.code === NDIS_STATUS_TAPI_INDICATION && event.read(new DataView(got.buffer)) && event.msg === LINE_NEWCALL) {
-      handle('NDIS_TAPI_EVENT', 'ulParam1', 'call');
-    } else if (a.code === NDIS_STATUS_WAN_LINE_UP) {
-      handle('NDIS_MAC_LINE_UP', 'NdisLinkHandle', 'link');
+    // Handles are compared through the mapping (the target's values differ from the recording's),
+    // every other byte as it is.
+    const exp = r.data;
+    const got = a.data;
+    if (exp.length !== got.length) return (diverge(r, describeActual(a), `${got.length} bytes, recorded ${exp.length}`), r);
+    const fields = handleFields(a, oid, got);
+    for (const f of fields) {
+      if (got.length < f.o + f.n) continue;
+      const rv = readScalar(viewOfExp(exp), f.o, f.n);
+      const av = readScalar(viewOfGot(got), f.o, f.n);
+      const ok = f.assign ? same(f.kind, rv, av) : toTarget(f.kind, rv) === av;
+      if (!ok) return (diverge(r, describeActual(a), `${f.name} is 0x${av.toString(16)}; the recording's 0x${rv.toString(16)} maps to 0x${toTarget(f.kind, rv).toString(16)}`), r);
     }
-    if (expected.length !== got.length) return (diverge(r, describeActual(a), `${got.length} bytes, recorded ${expected.length}`), r);
-    for (let i = 0; i < got.length; i++) {
-      if (got[i] !== expected[i]) return (diverge(r, describeActual(a), `byte ${i} is 0x${got[i]!.toString(16)}, recorded 0x${expected[i]!.toString(16)}`), r);
+    let i = 0;
+    for (const f of fields) {
+      for (; i < f.o; i++) if (got[i] !== exp[i]) return (diverge(r, describeActual(a), `byte ${i} is 0x${got[i]!.toString(16)}, recorded 0x${exp[i]!.toString(16)}`), r);
+      i = Math.max(i, f.o + f.n);
     }
+    for (; i < got.length; i++) if (got[i] !== exp[i]) return (diverge(r, describeActual(a), `byte ${i} is 0x${got[i]!.toString(16)}, recorded 0x${exp[i]!.toString(16)}`), r);
     remember(r);
     return r;
   };
@@ -352,11 +393,11 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
   target.attach(sink);
 
   const wallStart = performance.now();
-  const pace = async (timeNs: bigint): Promise<void> => {
+  const pace = async (timeMs: number): Promise<void> => {
     const speed = options.speed ?? 'max';
     if (speed === 'max') return;
     const factor = speed === 'realtime' ? 1 : speed;
-    const due = wallStart + Number(timeNs) / 1e6 / factor;
+    const due = wallStart + timeMs / factor;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((res) => setTimeout(res, wait));
   };
@@ -365,9 +406,10 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
     for (;;) {
       const head = queue[0] ?? (pull() ? queue[0] : undefined);
       if (head === undefined) break;
-      await pace(head.timeNs);
+      const ms = timeMsOf(head);
+      await pace(ms);
       // Timers due by then fire first (their outputs are compared as they come).
-      clock.advanceTo(Number(head.timeNs) / 1e6);
+      clock.advanceTo(ms);
       if (queue[0] !== head) continue;
       queue.shift();
       remember(head);

@@ -47,6 +47,44 @@ export function abiCode(abi: Abi, variant: LayoutVariant): number {
   return abi === 'x86' ? 2 : variant === 'ddk' ? 1 : 0;
 }
 
+/**
+ * A record as the reader makes it: the timestamp kept as its two 32-bit halves, so reading a
+ * long trace makes no bigints; `timeNs` builds one when asked, `timeMs` gives a number.
+ */
+export class ReadRecord implements TraceRecord {
+  constructor(
+    readonly block: number,
+    readonly offset: number,
+    private readonly tsHigh: number,
+    private readonly tsLow: number,
+    readonly kind: RecordKind,
+    readonly seq: number,
+    readonly abi: Abi,
+    readonly variant: LayoutVariant,
+    readonly code: number,
+    readonly requestId: number,
+    readonly requestKind: RequestKind | undefined,
+    readonly status: number,
+    readonly bytesUsed: number,
+    readonly bytesNeeded: number,
+    readonly data: Uint8Array,
+  ) {}
+
+  get timeNs(): bigint {
+    return (BigInt(this.tsHigh) << 32n) | BigInt(this.tsLow);
+  }
+
+  /** Milliseconds (exact while the nanoseconds stay below 2^53, 104 days). */
+  get timeMs(): number {
+    return (this.tsHigh * 4294967296 + this.tsLow) / 1e6;
+  }
+}
+
+/** A record's time in milliseconds, without a bigint when the reader made it. */
+export function timeMsOf(r: TraceRecord): number {
+  return r instanceof ReadRecord ? r.timeMs : Number(r.timeNs) / 1e6;
+}
+
 /** One record read back from a trace. */
 export interface TraceRecord {
   /** Position of its enhanced packet block among the file's blocks (0 = the section header). */
