@@ -121,6 +121,9 @@ function loadSteps(raw: readonly unknown[], base: PathPart[], loc: Locator, labe
       path: pathText(parts),
       parts,
       ...(kind === 'repeat' ? { steps: loadSteps((obj['repeat'] as { steps: unknown[] }).steps, [...parts, 'repeat', 'steps'], loc, labels) } : {}),
+      ...(kind === 'load' && Array.isArray((obj['load'] as { flow?: unknown[] }).flow)
+        ? { steps: loadSteps((obj['load'] as { flow: unknown[] }).flow, [...parts, 'load', 'flow'], loc, labels) }
+        : {}),
     };
     return step;
   });

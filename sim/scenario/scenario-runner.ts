@@ -22,7 +22,7 @@ import type { LineEvent } from '../../ndistapi/line-event.js';
 import { NdisTapi, type RequestResult } from '../../ndistapi/ndis-tapi.js';
 import { NdisTapiClient } from '../../ndistapi/ndis-tapi-client.js';
 import { Verifier } from '../../ndistapi/verifier/verifier.js';
-import type { Clock } from '../clock.js';
+import type { Clock, Timer } from '../clock.js';
 import { RealClock } from '../real-clock.js';
 import { VirtualClock } from '../virtual-clock.js';
 import { TraceRecorder } from '../../trace/trace-recorder.js';
@@ -80,9 +80,14 @@ export class ScenarioRunner {
   private readonly verifier: Verifier;
   private readonly recorder: TraceRecorder | undefined;
   private readonly items: Item[] = [];
-  private readonly vars = new Map<string, number>();
+  /** Captured values. A load call's flow has its own (see `instance`). */
+  private vars = new Map<string, number>();
   private readonly stats = new StatsCollector();
-  private readonly failures: Failure[] = [];
+  private failures: Failure[] = [];
+  /** For a load call's flow: the calls it owns; events of other calls are not its to match. */
+  private owned: Set<number> | undefined = undefined;
+  /** Waits for `done()` until `deadline`: drives the clock at top level, only waits in a load call. */
+  private until: (done: () => boolean, deadline: number) => Promise<boolean> = (done, deadline) => this.drive(done, deadline);
   /** Calls by htCall: when they were offered or placed, and whether they connected. */
   private readonly calls = new Map<number, { start: number; inbound: boolean; connected: boolean }>();
   private executed = 0;
@@ -177,7 +182,7 @@ export class ScenarioRunner {
   }
 
   /** Lets the clock run until `done()` or `deadline`; true when done. */
-  private async until(done: () => boolean, deadline: number): Promise<boolean> {
+  private async drive(done: () => boolean, deadline: number): Promise<boolean> {
     await settle();
     while (!done()) {
       if (this.virtual !== undefined) {
@@ -317,6 +322,7 @@ export class ScenarioRunner {
     const durationMs = parseDuration(b['for']);
     if (ratePerSecond === undefined) this.fail(step, `rate: ${JSON.stringify(b['rate'])} is not a rate such as 500/s`);
     if (durationMs === undefined) this.fail(step, `for: ${JSON.stringify(b['for'])} is not a duration such as 60s`);
+    if (step.steps !== undefined) return this.loadFlow(step, b, ratePerSecond, durationMs);
     const c = (b['call'] as Record<string, unknown> | undefined) ?? {};
     const call: LoadCall = {
       line: (c['line'] as number | undefined) ?? 0,
@@ -336,6 +342,120 @@ export class ScenarioRunner {
     if (o.capped > 0) this.stats.offersRefused['max-concurrent'] = (this.stats.offersRefused['max-concurrent'] ?? 0) + o.capped;
     this.loads.push(o);
     if (!finished) this.fail(step, `${o.unfinished} of the load's calls were still open ${timeout} ms after it started`);
+  }
+
+  /**
+   * A load whose calls each run a sub-flow of steps, concurrently: every offer the miniport
+   * indicates gets an instance of the flow with `$call` set to its htCall, captures of its own,
+   * and only its own calls' events to match; instances wait on events and the clock, and this
+   * step drives the clock for all of them.
+   */
+  private async loadFlow(step: Step, b: Record<string, unknown>, ratePerSecond: number, durationMs: number): Promise<void> {
+    const offer = (b['offer'] as Record<string, unknown> | undefined) ?? {};
+    const mediaMode = this.value(step, 'mediaMode', offer['mediaMode'] ?? 'DIGITALDATA');
+    const line = (offer['line'] as number | undefined) ?? 0;
+    const maxConcurrent = (b['maxConcurrent'] as number | undefined) ?? 1000;
+    const waits = new WaitList(this.clock);
+    let live = 0;
+    let offered = 0;
+    let capped = 0;
+    let completed = 0;
+    let failed = 0;
+    let peak = 0;
+    const sub = this.shim.events$.subscribe((e) => {
+      if (e.type === 'newCall' && expecting) {
+        expecting = false;
+        live++;
+        peak = Math.max(peak, live);
+        const child = this.instance(e.htCall, waits);
+        void child.runSteps(step.steps ?? []).then(
+          () => {
+            completed++;
+            finish(e.htCall);
+          },
+          (err: unknown) => {
+            if (!(err instanceof StepFailed)) throw err;
+            failed++;
+            if (this.failures.length < 10) for (const f of child.failures) this.failures.push({ ...f, message: `load call ${offered}: ${f.message}` });
+            StatsCollector.bump(this.stats.callsFailed, 'FLOW_FAILED');
+            finish(e.htCall);
+          },
+        );
+      }
+      waits.check();
+    });
+    let expecting = false;
+    const finish = (htCall: number): void => {
+      live--;
+      // What nobody expected of a finished call would only slow the others' matching down.
+      for (let i = this.items.length - 1; i >= 0; i--) if (this.items[i]!.fields['htCall'] === htCall || this.items[i]!.consumed) this.items.splice(i, 1);
+      waits.check();
+    };
+    const interval = 1000 / ratePerSecond;
+    const end = this.clock.now() + durationMs;
+    let next = this.clock.now();
+    let offering = true;
+    let tick: Timer | undefined;
+    const offerNext = (): void => {
+      tick = undefined;
+      if (this.clock.now() >= end) {
+        offering = false;
+        return;
+      }
+      if (live >= maxConcurrent) capped++;
+      else {
+        offered++;
+        expecting = true;
+        this.miniport.remote.offer({ line, mediaMode, callerId: String(5550000 + (offered % 10000)) });
+        expecting = false;
+      }
+      next += interval;
+      tick = this.clock.setTimer(next - this.clock.now(), offerNext);
+    };
+    offerNext();
+    const timeout = (b['timeout'] as number | undefined) ?? durationMs + 60_000;
+    const deadline = this.clock.now() + timeout;
+    const done = (): boolean => !offering && live === 0;
+    try {
+      for (;;) {
+        await settle();
+        waits.check();
+        await settle();
+        if (done()) break;
+        if (this.virtual !== undefined) {
+          const due = this.virtual.nextDue();
+          if (due === undefined || due > deadline) break;
+          this.virtual.advanceTo(due);
+        } else {
+          if (this.clock.now() >= deadline) break;
+          await new Promise((r) => setTimeout(r, 1));
+        }
+        waits.check();
+      }
+    } finally {
+      tick?.cancel();
+      sub.unsubscribe();
+      waits.cancelAll();
+    }
+    this.stats.callsOffered += offered;
+    if (capped > 0) this.stats.offersRefused['max-concurrent'] = (this.stats.offersRefused['max-concurrent'] ?? 0) + capped;
+    this.loads.push({ offered, capped, completed, unfinished: live, peakConcurrent: peak });
+    if (!done()) this.fail(step, `${live} of the load's calls were still running their flow ${timeout} ms after it started`);
+    if (failed > 0) this.fail(step, `${failed} of ${completed + failed} load calls failed their flow (the first ones are listed above)`);
+  }
+
+  /**
+   * One call of a load: a view of this runner with captures of its own (`$call` is its htCall),
+   * which matches only its calls' events and waits without driving the clock.
+   */
+  private instance(htCall: number, waits: WaitList): ScenarioRunner {
+    const child = Object.create(this) as ScenarioRunner;
+    child.vars = new Map([...this.vars, ['call', htCall]]);
+    child.owned = new Set([htCall]);
+    child.failures = [];
+    child.executed = 0;
+    child.until = (done, deadline) => waits.wait(done, deadline);
+    return child;
   }
 
   private async bringUp(step: Step, b: Record<string, unknown>): Promise<void> {
@@ -461,10 +581,14 @@ export class ScenarioRunner {
       this.calls.set(r.htCall, { start: sent, inbound: false, connected: false });
     }
     this.vars.set(typeof b['as'] === 'string' ? b['as'] : 'call', r.htCall);
+    this.owned?.add(r.htCall);
   }
 
   private matches(step: Step, item: Item, want: Record<string, unknown>): boolean {
     if (item.consumed || item.event !== want['event']) return false;
+    // A load call's flow sees its own calls' events, unless it names the call.
+    const ht = item.fields['htCall'];
+    if (this.owned !== undefined && want['htCall'] === undefined && typeof ht === 'number' && ht !== 0 && !this.owned.has(ht)) return false;
     for (const [k, v] of Object.entries(want)) {
       if (OPTIONS.has(k)) continue;
       const got = item.fields[k];
@@ -521,6 +645,45 @@ function named(k: string, v: number): string {
 function describeWanted(b: Record<string, unknown>): string {
   const rest = Object.entries(b).filter(([k]) => !OPTIONS.has(k));
   return `${String(b['event'])}${rest.length === 0 ? '' : ` with ${rest.map(([k, v]) => `${k}=${String(v)}`).join(' ')}`}`;
+}
+
+/** Waits of load calls: resolved when their condition holds (checked as events come and time moves) or at their deadline. */
+class WaitList {
+  private readonly waiters = new Set<{ done: () => boolean; resolve: (v: boolean) => void; timer: Timer }>();
+
+  constructor(private readonly clock: Clock) {}
+
+  wait(done: () => boolean, deadline: number): Promise<boolean> {
+    if (done()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const w = {
+        done,
+        resolve,
+        timer: this.clock.setTimer(Math.max(0, deadline - this.clock.now()), () => {
+          this.waiters.delete(w);
+          resolve(done());
+        }),
+      };
+      this.waiters.add(w);
+    });
+  }
+
+  check(): void {
+    for (const w of this.waiters) {
+      if (!w.done()) continue;
+      this.waiters.delete(w);
+      w.timer.cancel();
+      w.resolve(true);
+    }
+  }
+
+  cancelAll(): void {
+    for (const w of this.waiters) {
+      w.timer.cancel();
+      w.resolve(false);
+    }
+    this.waiters.clear();
+  }
 }
 
 /** Lets promise callbacks run (request results resolve in microtasks). */

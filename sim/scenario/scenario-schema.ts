@@ -138,12 +138,19 @@ const stepProperties: Record<StepKind | 'label' | 'comment', object> = {
     type: 'object',
     required: ['rate', 'for'],
     additionalProperties: false,
-    description: 'Call-rate load: the far end offers calls at `rate` for `for`, at most `maxConcurrent` live; each runs `call`. Waits until every call is closed.',
+    description: 'Call-rate load: the far end offers calls at `rate` for `for`, at most `maxConcurrent` live; each runs `flow` (steps, with $call its htCall) or the built-in `call`. Waits until every call is done.',
     properties: {
       rate: { oneOf: [{ type: 'number', exclusiveMinimum: 0 }, { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*/\\s*(s|sec|min|m)\\s*$' }], description: 'Calls per second (500, "500/s", "30/min").' },
       for: { oneOf: [ms, { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|min)\\s*$' }], description: 'How long offers go on ("60s", "500ms", or ms).' },
       maxConcurrent: { type: 'integer', minimum: 1 },
       timeout: ms,
+      offer: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'What each offered call is (with `flow`).',
+        properties: { line: { type: 'integer', minimum: 0 }, mediaMode: value },
+      },
+      flow: { $ref: '#/definitions/steps', description: 'The steps each call runs, concurrently with the others; $call is its htCall.' },
       call: {
         type: 'object',
         additionalProperties: false,

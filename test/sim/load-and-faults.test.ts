@@ -99,3 +99,51 @@ steps:
     expect(result.failures).toEqual([]);
   });
 });
+
+describe('load of a sub-flow', () => {
+  test('each call runs the flow concurrently, sees only its own events, and the run passes', async () => {
+    const { result, loads } = await run(`name: flow
+miniport: { callsPerAddress: 200 }
+steps:
+  - bringUp: {}
+  - load:
+      rate: 50/s
+      for: 4s
+      maxConcurrent: 200
+      flow:
+        - expect: { event: callState, state: OFFERING }
+        - wait: 100
+        - request: { oid: OID_TAPI_ANSWER, call: $call }
+        - expect: { event: callState, state: CONNECTED, capture: { me: htCall } }
+        - wait: 1000
+        - request: { oid: OID_TAPI_DROP, call: $me }
+        - expect: { event: callState, state: IDLE }
+        - request: { oid: OID_TAPI_CLOSE_CALL, call: $call }
+`);
+    expect(result.failures).toEqual([]);
+    expect(loads).toEqual([{ offered: 200, capped: 0, completed: 200, unfinished: 0, peakConcurrent: expect.any(Number) }]);
+    // 50 a second, each ~1.1 s long: flows overlap.
+    expect(loads[0]!.peakConcurrent).toBeGreaterThan(40);
+    expect(result.stats).toMatchObject({ callsAnswered: 200, requests: 604 });
+    expect(result.stats.setupLatency.p50).toBe(100);
+  });
+
+  test('calls whose flow fails are counted, the first failures listed with their step, and the run fails', async () => {
+    const { result, loads } = await run(`name: impatient
+miniport: { callsPerAddress: 50 }
+steps:
+  - bringUp: {}
+  - load:
+      rate: 10/s
+      for: 2s
+      flow:
+        - expect: { event: callState, state: CONNECTED, timeout: 100 }
+`);
+    expect(loads[0]).toMatchObject({ offered: 20, completed: 0 });
+    expect(result.passed).toBe(false);
+    expect(result.stats.callsFailed['FLOW_FAILED']).toBe(20);
+    expect(result.failures.length).toBeLessThanOrEqual(11);
+    expect(result.failures[0]).toMatchObject({ path: 'steps[1].load.flow[0]', message: expect.stringMatching(/^load call \d+: no callState with state=CONNECTED within 100 ms/) });
+    expect(result.failures[result.failures.length - 1]!.message).toBe('20 of 20 load calls failed their flow (the first ones are listed above)');
+  });
+});
