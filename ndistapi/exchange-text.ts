@@ -10,11 +10,10 @@ import {
   NDIS_STATUS_PENDING,
   NDIS_STATUS_WAN_LINE_DOWN,
   NDIS_STATUS_WAN_LINE_UP,
-  OID_WAN_GET_INFO,
   codecFor,
   isCodecError,
   nameOf,
-  tapiOidInfo,
+  structureOfOid,
   type Abi,
   type FamilyName,
   type LayoutVariant,
@@ -103,10 +102,6 @@ function eventText(bytes: Uint8Array, abi: Abi, variant: LayoutVariant): string 
 /** What NDISTAPI or NDISWAN wrote back into an indication's buffer, if anything. */
 const SKIP = new Set(['ulRequestID']);
 
-/** The structure in an OID's information buffer. */
-function structureOf(oid: number): StructName | undefined {
-  return oid === OID_WAN_GET_INFO ? 'NDIS_WAN_INFO' : tapiOidInfo(oid)?.structure;
-}
 
 function writeBackText(status: number, bytes: Uint8Array, abi: Abi, variant: LayoutVariant, t: string): string | undefined {
   if (status === NDIS_STATUS_TAPI_INDICATION) {
@@ -142,7 +137,7 @@ export class ExchangeFormatter {
     const t = `${(x.time / 1000).toFixed(3).padStart(9)}s`;
     switch (x.type) {
       case 'request': {
-        const s = structureOf(x.oid);
+        const s = structureOfOid(x.oid);
         const m = s === undefined ? '' : memberMap(s, x.buffer, abi, variant);
         this.sent.set(x.requestId, m);
         return `${t}  NDISTAPI → miniport  ${nameOf('OID', x.oid)} #${x.requestId}  ${joined(m)}`.trimEnd();
@@ -150,7 +145,7 @@ export class ExchangeFormatter {
       case 'return':
       case 'completion': {
         if (x.status === NDIS_STATUS_PENDING) return `${t}  miniport returns #${x.requestId} NDIS_STATUS_PENDING`;
-        const s = structureOf(x.oid);
+        const s = structureOfOid(x.oid);
         const before = this.sent.get(x.requestId);
         this.sent.delete(x.requestId);
         const what = x.type === 'return' ? 'returns' : 'completes';

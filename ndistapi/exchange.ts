@@ -28,5 +28,3 @@ export interface RequestOutcome extends Completion {
   readonly time: number;
   readonly buffer: Uint8Array;
 }
-
-export type ExchangeType = Exchange['type'];

@@ -1,7 +1,6 @@
 import {
   LINECALLSELECT_CALL,
   LINECALLSELECT_LINE,
-  NDIS_STATUS_SUCCESS,
   OID_TAPI_ACCEPT,
   OID_TAPI_ANSWER,
   OID_TAPI_CLOSE,
@@ -24,7 +23,7 @@ import {
   asciiz,
   codecFor,
   isCodecError,
-  tapiOidInfo,
+  kindOfOid,
   type CodecError,
   type StructInput,
   type StructName,
@@ -60,7 +59,7 @@ export class NdisTapiClient {
 
   /** Sends a buffer built by the caller; the result's value is decoded as `structure`. */
   sendBytes<S extends StructName>(oid: number, structure: S, buffer: Uint8Array): Promise<TypedResult<S>> {
-    const kind = tapiOidInfo(oid)?.kind ?? 'set';
+    const kind = kindOfOid(oid) ?? 'set';
     const codec = this.codec(structure);
     return new Promise((resolve) => {
       this.shim.submit(kind, oid, buffer, (r) => resolve({ ...r, value: codec.decode(r.buffer) }));
@@ -187,7 +186,4 @@ export class NdisTapiClient {
     return (codec.layout.offsets[member] ?? 0) + reserve;
   }
 
-  static ok(r: RequestResult): boolean {
-    return r.status === NDIS_STATUS_SUCCESS;
-  }
 }

@@ -23,5 +23,5 @@ export { layouts, variantLayouts, type LayoutEntry, type LayoutTable } from './l
 export { codecFor, type Codec } from './codec/codec.js';
 export { CodecError, isCodecError, type CodecErrorReason } from './codec/codec-error.js';
 export type { StructInput, StructValue, VarPartName } from './codec/value-types.js';
-export { TAPI_OIDS, tapiOidInfo, type RequestKind, type Requirement, type TapiOidInfo } from './oid-requests.js';
+export { TAPI_OIDS, kindOfOid, structureOfOid, tapiOidInfo, type RequestKind, type Requirement, type TapiOidInfo } from './oid-requests.js';
 export { asciiz } from './tapi-string.js';

@@ -78,3 +78,16 @@ const byOid = new Map(TAPI_OIDS.map((r) => [r.oid, r]));
 export function tapiOidInfo(oid: number): TapiOidInfo | undefined {
   return byOid.get(oid >>> 0);
 }
+
+/**
+ * The structure in an OID's information buffer: the TAPI OIDs', and NDIS_WAN_INFO for
+ * OID_WAN_GET_INFO, the one NDISWAN OID wanemu serves (ndis-tapi.md §0 step 2).
+ */
+export function structureOfOid(oid: number): StructName | undefined {
+  return oid >>> 0 === oids.OID_WAN_GET_INFO ? 'NDIS_WAN_INFO' : tapiOidInfo(oid)?.structure;
+}
+
+/** Query or set, for the OIDs `structureOfOid` knows; undefined otherwise. */
+export function kindOfOid(oid: number): RequestKind | undefined {
+  return oid >>> 0 === oids.OID_WAN_GET_INFO ? 'query' : tapiOidInfo(oid)?.kind;
+}

@@ -8,9 +8,8 @@ import {
   OID_TAPI_MAKE_CALL,
   NDIS_STATUS_SUCCESS,
   OID_TAPI_OPEN,
-  OID_WAN_GET_INFO,
   nameOf,
-  tapiOidInfo,
+  structureOfOid,
   type StructName,
 } from '../oid/index.js';
 import type { Completion, MiniportSink } from '../miniport/miniport.js';
@@ -175,11 +174,10 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
   };
   const toTarget = (kind: string, recorded: number): number => mapped.get(`${kind}:${recorded}`) ?? recorded;
 
-  const structureOf = (oid: number): StructName | undefined => (oid === OID_WAN_GET_INFO ? 'NDIS_WAN_INFO' : tapiOidInfo(oid)?.structure);
 
   /** Recorded bytes with the target's handles put in (hdLine, hdCall members of request structures). */
   const retarget = (oid: number, bytes: Uint8Array): Uint8Array => {
-    const s = structureOf(oid);
+    const s = structureOfOid(oid);
     const out = bytes.slice();
     if (s === undefined) return out;
     const a = acc(s);
@@ -257,7 +255,7 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
       return cached('newcall', () => [field('NDIS_TAPI_EVENT', 'ulParam1', 'call', true)]);
     }
     return cached(`oid:${oid}`, () => {
-      const s = structureOf(oid);
+      const s = structureOfOid(oid);
       if (s === undefined) return NONE;
       const out: HandleField[] = [];
       for (const [member, kind] of HANDLE_MEMBERS) {
@@ -280,9 +278,9 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
     const f = acc(s).field(member);
     return { name: `${s}.${member}`, o: f.offset, n: f.size, kind, assign };
   };
-  const expViews = new ViewCache();
+  // Recorded data is a new array every record (no cache would hit); the target's come from a few scratch buffers.
   const gotViews = new ViewCache();
-  const viewOfExp = (b: Uint8Array): DataView => expViews.of(b);
+  const viewOfExp = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
   const viewOfGot = (b: Uint8Array): DataView => gotViews.of(b);
 
   /** Compares one output of the target with the next recorded one. */

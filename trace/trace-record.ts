@@ -30,9 +30,6 @@ export function kindCode(kind: RecordKind): number {
   return RECORD_KINDS.indexOf(kind) + 1;
 }
 
-export function directionOf(kind: RecordKind): 'down' | 'up' {
-  return kind === 'request' || kind === 'remote' ? 'down' : 'up';
-}
 
 /** The sequence number a remote-party record carries: it is not an exchange. */
 export const NOT_AN_EXCHANGE = 0xffffffff;

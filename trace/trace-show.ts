@@ -1,4 +1,4 @@
-import { nameOf, tapiOidInfo, codecFor, isCodecError, OID_WAN_GET_INFO, NDIS_STATUS_TAPI_INDICATION, NDIS_STATUS_WAN_LINE_DOWN, NDIS_STATUS_WAN_LINE_UP, type StructName } from '../oid/index.js';
+import { nameOf, structureOfOid, codecFor, isCodecError, NDIS_STATUS_TAPI_INDICATION, NDIS_STATUS_WAN_LINE_DOWN, NDIS_STATUS_WAN_LINE_UP, type StructName } from '../oid/index.js';
 import { ExchangeFormatter } from '../ndistapi/exchange-text.js';
 import { readTrace, type TraceWarning } from './pcapng-reader.js';
 import { exchangeOf } from './trace-exchange.js';
@@ -12,7 +12,7 @@ function structureOf(r: TraceRecord): StructName | undefined {
     if (r.code === NDIS_STATUS_WAN_LINE_DOWN) return 'NDIS_MAC_LINE_DOWN';
     return undefined;
   }
-  return r.code === OID_WAN_GET_INFO ? 'NDIS_WAN_INFO' : tapiOidInfo(r.code)?.structure;
+  return structureOfOid(r.code);
 }
 
 /** A remote-party action, parsed from its record. */

@@ -34,14 +34,7 @@ import {
 import type { SimCall } from '../sim-call.js';
 import type { SimCore } from '../sim-core.js';
 import type { StructAccess } from '../struct-access.js';
-import type { OidEntry, RequestContext } from './request-context.js';
-
-const isSubset = (bits: number, of: number): boolean => ((bits >>> 0) & ~of) === 0;
-const oneBit = (x: number): boolean => x !== 0 && (x & (x - 1)) === 0;
-
-function callOf(core: SimCore, r: RequestContext, a: StructAccess): SimCall | undefined {
-  return core.calls.get(a.get(r.dv, 0, 'hdCall'));
-}
+import { callOf, isSubset, oneBit, type OidEntry, type RequestContext } from './request-context.js';
 
 function done(r: RequestContext, a: StructAccess): number {
   r.counts.bytesUsed = a.size;

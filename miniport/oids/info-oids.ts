@@ -62,7 +62,7 @@ import type { SimCore } from '../sim-core.js';
 import type { StructAccess } from '../struct-access.js';
 import { fillVarStruct } from '../var-struct-writer.js';
 import { SUPPORTED_ADDRESS_STATES, SUPPORTED_LINE_STATES } from './line-oids.js';
-import type { OidEntry, RequestContext } from './request-context.js';
+import { callOf, type OidEntry, type RequestContext } from './request-context.js';
 
 const DISCONNECT_MODES =
   LINEDISCONNECTMODE_NORMAL | LINEDISCONNECTMODE_UNKNOWN | LINEDISCONNECTMODE_REJECT | LINEDISCONNECTMODE_BUSY |
@@ -134,10 +134,6 @@ function getAddressCaps(core: SimCore, r: RequestContext, a: StructAccess): numb
     ulAddrCapFlags: LINEADDRCAPFLAGS_DIALED | LINEADDRCAPFLAGS_SECURE,
     ulCallFeatures: CALL_FEATURES,
   });
-}
-
-function callOf(core: SimCore, r: RequestContext, a: StructAccess): SimCall | undefined {
-  return core.calls.get(a.get(r.dv, 0, 'hdCall'));
 }
 
 /** §6.13: LINE_CALL_INFO with caller and called ids as variable data. */

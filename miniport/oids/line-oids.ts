@@ -34,7 +34,7 @@ import {
 } from '../../oid/index.js';
 import type { SimCore } from '../sim-core.js';
 import { StructAccess } from '../struct-access.js';
-import type { OidEntry, RequestContext } from './request-context.js';
+import { isSubset, type OidEntry, type RequestContext } from './request-context.js';
 
 /** LINEDEVSTATE_* changes the simulated lines can report (LINE_DEV_CAPS.ulLineStates). */
 export const SUPPORTED_LINE_STATES =
@@ -44,8 +44,6 @@ export const SUPPORTED_LINE_STATES =
 /** LINEADDRESSSTATE_* changes the simulated addresses can report (LINE_ADDRESS_CAPS.ulAddressStates). */
 export const SUPPORTED_ADDRESS_STATES =
   (LINEADDRESSSTATE_OTHER | LINEADDRESSSTATE_INUSEZERO | LINEADDRESSSTATE_INUSEONE | LINEADDRESSSTATE_INUSEMANY | LINEADDRESSSTATE_NUMCALLS) >>> 0;
-
-const isSubset = (bits: number, of: number): boolean => ((bits >>> 0) & ~of) === 0;
 
 /** §6.1: once per adapter; numbers the lines from ulDeviceIDBase. */
 function providerInitialize(core: SimCore, r: RequestContext, wdk: StructAccess): number {

@@ -2,6 +2,7 @@ import { NDIS_STATUS_INVALID_DATA, NDIS_STATUS_INVALID_LENGTH, type StructName }
 import type { ByteCounts } from '../miniport.js';
 import type { SimCore } from '../sim-core.js';
 import { StructAccess } from '../struct-access.js';
+import type { SimCall } from '../sim-call.js';
 
 /** One request as a handler sees it: the information buffer, a view over it, and its byte counts. */
 export class RequestContext {
@@ -40,6 +41,17 @@ export class RequestContext {
     for (let i = start; i < end; i++) s += String.fromCharCode(this.bytes[i]!);
     return s;
   }
+}
+
+/** Whether every bit of `bits` is in `of` (a mode the line supports, a state it reports). */
+export const isSubset = (bits: number, of: number): boolean => ((bits >>> 0) & ~of) === 0;
+
+/** Exactly one bit set. */
+export const oneBit = (x: number): boolean => x !== 0 && (x & (x - 1)) === 0;
+
+/** The call a request's hdCall names, if the miniport holds it. */
+export function callOf(core: SimCore, r: RequestContext, a: StructAccess): SimCall | undefined {
+  return core.calls.get(a.get(r.dv, 0, 'hdCall'));
 }
 
 /** A handler does the work of one OID and returns its NDIS_STATUS (never PENDING, never throws). */

@@ -12,8 +12,8 @@ import {
   isCodecError,
   layoutOf,
   nameOf,
-  tapiOidInfo,
-  type StructName,
+  kindOfOid,
+  structureOfOid,
 } from '../../oid/index.js';
 import { SimulatedMiniport } from '../../miniport/simulated-miniport.js';
 import { ExchangeFormatter } from '../../ndistapi/exchange-text.js';
@@ -478,7 +478,7 @@ export class ScenarioRunner {
   /** Builds the request's structure from `fields`, `call` and `line`, sends it, checks and captures. */
   private async request(step: Step, b: Record<string, unknown>): Promise<void> {
     const oid = this.value(step, 'oid', b['oid']);
-    const structure: StructName | undefined = oid === OID_WAN_GET_INFO ? 'NDIS_WAN_INFO' : tapiOidInfo(oid)?.structure;
+    const structure = structureOfOid(oid);
     if (structure === undefined) this.fail(step, `${nameOf('OID', oid)} has no structure wanemu knows; give a TAPI OID`);
     const layout = layoutOf(structure, this.miniport.abi, this.miniport.variant);
     const value: Record<string, unknown> = {};
@@ -516,7 +516,7 @@ export class ScenarioRunner {
     const reserve = (b['reserve'] as number | undefined) ?? 1024;
     const out = layout.fields.find((f) => f.kind === 'struct' && layoutOf(f.struct!, layout.abi, layout.variant).fields.some((g) => g.name === 'ulTotalSize'));
     let total = 0;
-    if (out !== undefined && tapiOidInfo(oid)?.kind === 'query') {
+    if (out !== undefined && kindOfOid(oid) === 'query') {
       set(`${out.name}.ulTotalSize`, reserve);
       total = out.offset + reserve;
     }
@@ -536,7 +536,7 @@ export class ScenarioRunner {
     const codec = codecFor(structure, layout.abi, layout.variant);
     let result: (RequestResult & { value: ReturnType<typeof codec.decode> }) | undefined;
     this.stats.requests++;
-    const kind = oid === OID_WAN_GET_INFO ? 'query' : (tapiOidInfo(oid)?.kind ?? 'set');
+    const kind = kindOfOid(oid) ?? 'set';
     const requestId = this.shim.submit(kind, oid, buffer, (r) => {
       result = { ...r, value: codec.decode(r.buffer) };
       this.stats.requestTimes.push(this.clock.now() - sent);
