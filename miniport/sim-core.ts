@@ -21,6 +21,7 @@ import {
 } from '../oid/index.js';
 import type { Clock } from '../sim/clock.js';
 import { nextCallState, type CallEvent } from './call-state-table.js';
+import { HandleMap } from './handle-map.js';
 import { IndicationWriter } from './indication-writer.js';
 import { SimCall, SimLine } from './sim-call.js';
 import { StructAccess } from './struct-access.js';
@@ -46,7 +47,7 @@ const HDCALL_BASE = 0x2_0000;
  */
 export class SimCore {
   readonly lines: SimLine[];
-  readonly calls = new Map<number, SimCall>();
+  readonly calls = new HandleMap<SimCall>();
   readonly out: IndicationWriter;
   initialized = false;
   deviceIdBase = 0;

@@ -80,6 +80,8 @@ export class SimulatedMiniport implements Miniport {
   private readonly pending = new Map<number, Pending>();
   private readonly views = new ViewCache();
   private sinks: MiniportSink[] = [];
+  private readonly syncContext = new RequestContext(new Uint8Array(0), new DataView(new ArrayBuffer(0)), { bytesUsed: 0, bytesNeeded: 0 });
+  private syncBusy = false;
 
   constructor(options: SimulatedMiniportOptions & { readonly clock?: Clock } = {}) {
     const { clock, ...rest } = options;
@@ -110,7 +112,18 @@ export class SimulatedMiniport implements Miniport {
       return NDIS_STATUS_INVALID_LENGTH;
     }
     const policy = this.policies.take(oid);
-    if (policy.mode === 'sync') return entry.handler(this.core, new RequestContext(buffer, this.views.of(buffer), counts), access);
+    if (policy.mode === 'sync') {
+      // One context serves every synchronous request; a request made from inside a handler
+      // (an observer of its indications calling back in) gets its own.
+      const dv = this.views.of(buffer);
+      if (this.syncBusy) return entry.handler(this.core, new RequestContext(buffer, dv, counts), access);
+      this.syncBusy = true;
+      try {
+        return entry.handler(this.core, this.syncContext.reset(buffer, dv, counts), access);
+      } finally {
+        this.syncBusy = false;
+      }
+    }
     if (policy.mode === 'force' && policy.pend !== true) return policy.status;
     if (this.pending.has(requestId)) {
       // Two outstanding requests with one id could never be told apart at completion.

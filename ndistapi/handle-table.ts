@@ -1,3 +1,5 @@
+import { HandleMap } from '../miniport/handle-map.js';
+
 /** A line as NDISTAPI (or the verifier's model of it) tracks it. */
 export interface TrackedLine {
   readonly htLine: number;
@@ -26,11 +28,11 @@ export interface TrackedCall {
  */
 export class HandleTable {
   readonly lines = new Map<number, TrackedLine>();
-  readonly calls = new Map<number, TrackedCall>();
+  readonly calls = new HandleMap<TrackedCall>();
   /** htCall by hdCall. */
-  readonly callsByHd = new Map<number, number>();
+  readonly callsByHd = new HandleMap<number>();
   /** htCall by NdisLinkContext. */
-  readonly links = new Map<number, number>();
+  readonly links = new HandleMap<number>();
 
   lineByHd(hdLine: number): TrackedLine | undefined {
     for (const l of this.lines.values()) if (l.hdLine === hdLine) return l;

@@ -7,10 +7,18 @@ import type { SimCall } from '../sim-call.js';
 /** One request as a handler sees it: the information buffer, a view over it, and its byte counts. */
 export class RequestContext {
   constructor(
-    readonly bytes: Uint8Array,
-    readonly dv: DataView,
-    readonly counts: ByteCounts,
+    public bytes: Uint8Array,
+    public dv: DataView,
+    public counts: ByteCounts,
   ) {}
+
+  /** Points the context at another request (a miniport reuses one for synchronous requests). */
+  reset(bytes: Uint8Array, dv: DataView, counts: ByteCounts): this {
+    this.bytes = bytes;
+    this.dv = dv;
+    this.counts = counts;
+    return this;
+  }
 
   /**
    * NDIS_STATUS_INVALID_LENGTH with the bytes the buffer should have held; when no buffer could

@@ -37,13 +37,27 @@ import { feed, type ExchangeSink, type ExchangeSource } from '../exchange-sink.j
 import { RULES_BY_ID, type RuleId } from './rules.js';
 import type { ExchangeRecord, Violation } from './violation.js';
 
-interface VRequest {
-  readonly requestId: number;
-  readonly kind: RequestKind;
-  readonly oid: number;
-  readonly buffer: Uint8Array;
+/** A request as the verifier saw it sent; the one in flight is reused, a pended one copied. */
+class VRequest {
+  requestId = 0;
+  kind: RequestKind = 'query';
+  oid = 0;
+  buffer: Uint8Array = new Uint8Array(0);
   /** Handles read from the request as it was sent (IN members). */
-  readonly handle: number;
+  handle = 0;
+  /** Whether this holds a request (the one in flight: sent, no final status yet). */
+  live = false;
+
+  copy(): VRequest {
+    const r = new VRequest();
+    r.requestId = this.requestId;
+    r.kind = this.kind;
+    r.oid = this.oid;
+    r.buffer = this.buffer;
+    r.handle = this.handle;
+    r.live = this.live;
+    return r;
+  }
 }
 
 const state = (s: number): string => nameOf('LINECALLSTATE', s);
@@ -78,9 +92,12 @@ export class Verifier implements ExchangeSink {
   private xKind: RequestKind | undefined;
   private xStatus: number | undefined;
   private xBuffer: Uint8Array = new Uint8Array(0);
-  private current: VRequest | undefined;
+  private readonly current = new VRequest();
   private pending: VRequest | undefined;
-  private newCall: { readonly htLine: number; readonly hdCall: number } | undefined;
+  /** The LINE_NEWCALL being indicated (its htLine and hdCall), until the indication returns. */
+  private newCall = false;
+  private newCallLine = 0;
+  private newCallHd = 0;
   private lineUpCall: TrackedCall | undefined;
 
   /**
@@ -182,11 +199,11 @@ export class Verifier implements ExchangeSink {
       return;
     }
     if (status === NDIS_STATUS_PENDING) {
-      this.pending = this.current;
-    } else if (this.current !== undefined) {
+      if (this.current.live) this.pending = this.current.copy();
+    } else if (this.current.live) {
       this.final(this.current, status, buffer);
     }
-    this.current = undefined;
+    this.current.live = false;
   }
 
   onIndication(type: 'indication' | 'indicationReturn', seq: number, time: number, status: number, buffer: Uint8Array): void {
@@ -230,7 +247,13 @@ export class Verifier implements ExchangeSink {
         break;
       }
     }
-    this.current = { requestId, kind, oid, buffer, handle };
+    const c = this.current;
+    c.requestId = requestId;
+    c.kind = kind;
+    c.oid = oid;
+    c.buffer = buffer;
+    c.handle = handle;
+    c.live = true;
   }
 
   private checkCompletion(requestId: number, kind: RequestKind, oid: number, status: number): void {
@@ -352,7 +375,7 @@ export class Verifier implements ExchangeSink {
   }
 
   private checkIndication(status: number, buffer: Uint8Array): void {
-    this.newCall = undefined;
+    this.newCall = false;
     this.lineUpCall = undefined;
     switch (status) {
       case NDIS_STATUS_TAPI_INDICATION:
@@ -379,14 +402,14 @@ export class Verifier implements ExchangeSink {
   }
 
   private afterIndication(buffer: Uint8Array): void {
-    if (this.newCall !== undefined) {
+    if (this.newCall) {
       const htCall = this.ev.param2(this.views.of(buffer));
-      if (htCall !== 0) this.table.addCall(htCall, this.newCall.htLine, this.newCall.hdCall);
+      if (htCall !== 0) this.table.addCall(htCall, this.newCallLine, this.newCallHd);
     } else if (this.lineUpCall !== undefined) {
       const context = this.read('NDIS_MAC_LINE_UP', buffer, 'NdisLinkContext');
       if (context !== 0) this.table.linkUp(this.lineUpCall, context);
     }
-    this.newCall = undefined;
+    this.newCall = false;
     this.lineUpCall = undefined;
   }
 
@@ -404,7 +427,9 @@ export class Verifier implements ExchangeSink {
         this.breach('NEWCALL_ON_DETECTING_LINE', `LINE_NEWCALL on htLine ${hex(htLine)}, which has no default media detection`);
       }
       if (this.table.callsByHd.has(p1)) this.breach('NEWCALL_HDCALL_UNIQUE', `LINE_NEWCALL with hdCall ${hex(p1)}, which a live call holds`);
-      this.newCall = { htLine, hdCall: p1 };
+      this.newCall = true;
+      this.newCallLine = htLine;
+      this.newCallHd = p1;
       return;
     }
     if (msg !== LINE_CALLSTATE && msg !== LINE_CALLINFO && msg !== LINE_CALLDEVSPECIFIC) return;
