@@ -16,7 +16,7 @@ import {
   type StructName,
 } from '../oid/index.js';
 import { SimulatedMiniport } from '../miniport/simulated-miniport.js';
-import { StructAccess } from '../miniport/struct-access.js';
+import { StructAccess, type Member } from '../miniport/struct-access.js';
 import { NdisTapi, type RequestResult } from '../ndistapi/ndis-tapi.js';
 import { NdisTapiClient } from '../ndistapi/ndis-tapi-client.js';
 import { Verifier } from '../ndistapi/verifier/verifier.js';
@@ -77,7 +77,7 @@ export function lifecycleLoop(s: Stack, failed: () => void, stepMs = 0): (n: num
 
 /** A request buffer per OID, built once by its codec; each request patches hdCall in place. */
 export class CallRequest {
-  private readonly access: StructAccess;
+  private readonly hdCall: Member;
   private readonly buffer: Uint8Array;
   private readonly dv: DataView;
   constructor(
@@ -89,10 +89,10 @@ export class CallRequest {
     if (isCodecError(bytes)) throw new Error(bytes.toString());
     this.buffer = bytes;
     this.dv = new DataView(bytes.buffer);
-    this.access = new StructAccess(structure, s.miniport.abi, s.miniport.variant);
+    this.hdCall = new StructAccess(structure, s.miniport.abi, s.miniport.variant).member('hdCall');
   }
   send(hdCall: number, done: (r: RequestResult) => void): void {
-    this.access.set(this.dv, 0, 'hdCall', hdCall);
+    this.hdCall.set(this.dv, hdCall);
     this.s.shim.submit('set', this.oid, this.buffer, done);
   }
 }

@@ -7,7 +7,7 @@ import {
   type LayoutVariant,
 } from '../oid/index.js';
 import type { MiniportSink, StatusIndication } from './miniport.js';
-import { StructAccess } from './struct-access.js';
+import { StructAccess, type Member } from './struct-access.js';
 import { TapiEventFields } from './tapi-event-fields.js';
 
 /** One scratch buffer per nesting level: an observer may cause an indication while one is delivered. */
@@ -40,6 +40,11 @@ export class IndicationWriter {
   private readonly event: TapiEventFields;
   private readonly up: StructAccess;
   private readonly down: StructAccess;
+  private readonly upSpeed: Member;
+  private readonly upWrapper: Member;
+  private readonly upHandle: Member;
+  private readonly upContext: Member;
+  private readonly downContext: Member;
   private readonly pool: Scratch[] = [];
   private depth = 0;
 
@@ -47,6 +52,11 @@ export class IndicationWriter {
     this.event = new TapiEventFields(abi, variant);
     this.up = new StructAccess('NDIS_MAC_LINE_UP', abi, variant);
     this.down = new StructAccess('NDIS_MAC_LINE_DOWN', abi, variant);
+    this.upSpeed = this.up.member('LinkSpeed');
+    this.upWrapper = this.up.member('ConnectionWrapperID');
+    this.upHandle = this.up.member('NdisLinkHandle');
+    this.upContext = this.up.member('NdisLinkContext');
+    this.downContext = this.down.member('NdisLinkContext');
   }
 
   /**
@@ -67,17 +77,15 @@ export class IndicationWriter {
 
   /** Indicates NDIS_STATUS_WAN_LINE_UP; returns the NdisLinkContext NDISWAN wrote back. */
   lineUp(linkSpeed: number, connectionWrapperId: number, linkHandle: number, linkContext: number): number {
-    const u = this.up;
-    const s = this.take(u.size);
-    u.set(s.dv, 0, 'LinkSpeed', linkSpeed);
-    u.set(s.dv, 0, 'Quality', 0);
-    u.set(s.dv, 0, 'SendWindow', 0);
-    u.set(s.dv, 0, 'ConnectionWrapperID', connectionWrapperId);
-    u.set(s.dv, 0, 'NdisLinkHandle', linkHandle);
-    u.set(s.dv, 0, 'NdisLinkContext', linkContext);
+    // take() zeroes the buffer: Quality, SendWindow and the rest start at 0.
+    const s = this.take(this.up.size);
+    this.upSpeed.set(s.dv, linkSpeed);
+    this.upWrapper.set(s.dv, connectionWrapperId);
+    this.upHandle.set(s.dv, linkHandle);
+    this.upContext.set(s.dv, linkContext);
     try {
       this.deliver(NDIS_STATUS_WAN_LINE_UP, s.up);
-      return u.get(s.dv, 0, 'NdisLinkContext');
+      return this.upContext.get(s.dv);
     } finally {
       this.depth--;
     }
@@ -85,9 +93,8 @@ export class IndicationWriter {
 
   /** Indicates NDIS_STATUS_WAN_LINE_DOWN. */
   lineDown(linkContext: number): void {
-    const d = this.down;
-    const s = this.take(d.size);
-    d.set(s.dv, 0, 'NdisLinkContext', linkContext);
+    const s = this.take(this.down.size);
+    this.downContext.set(s.dv, linkContext);
     try {
       this.deliver(NDIS_STATUS_WAN_LINE_DOWN, s.down);
     } finally {

@@ -23,7 +23,7 @@ import { WAN_OIDS } from './oids/wan-oids.js';
 import { RequestContext, type OidEntry } from './oids/request-context.js';
 import { RemoteParty } from './remote-party.js';
 import { SimCore } from './sim-core.js';
-import { ViewCache } from './struct-access.js';
+import { ViewCache, type StructAccess } from './struct-access.js';
 import { resolveConfig, type SimulatedMiniportConfig, type SimulatedMiniportOptions } from './sim-config.js';
 
 const ENTRIES: ReadonlyMap<number, OidEntry> = new Map([...WAN_OIDS, ...LINE_OIDS, ...CALL_OIDS, ...INFO_OIDS, GET_ID_OID].map((e) => [e.oid, e]));
@@ -33,6 +33,13 @@ const ENTRIES: ReadonlyMap<number, OidEntry> = new Map([...WAN_OIDS, ...LINE_OID
  * OID is NDIS_STATUS_TAPI_OPERATIONUNAVAIL, anything else NDIS_STATUS_INVALID_OID.
  */
 export const SIMULATED_OIDS: readonly number[] = [...ENTRIES.keys()];
+
+/** An OID this miniport serves, resolved for its ABI once: handler, member access, least buffer. */
+interface Served {
+  readonly entry: OidEntry;
+  readonly access: StructAccess;
+  readonly least: number;
+}
 
 interface Pending {
   readonly requestId: number;
@@ -79,6 +86,7 @@ export class SimulatedMiniport implements Miniport {
   private readonly completions = new Subject<Completion>();
   private readonly pending = new Map<number, Pending>();
   private readonly views = new ViewCache();
+  private readonly served = new Map<number, Served>();
   private sinks: MiniportSink[] = [];
   private readonly syncContext = new RequestContext(new Uint8Array(0), new DataView(new ArrayBuffer(0)), { bytesUsed: 0, bytesNeeded: 0 });
   private syncBusy = false;
@@ -93,21 +101,25 @@ export class SimulatedMiniport implements Miniport {
     this.indications$ = this.core.out.indications$.asObservable();
     this.completions$ = this.completions.asObservable();
     this.remote = new RemoteParty(this.core);
+    for (const entry of ENTRIES.values()) {
+      const access = this.core.access(entry.structure);
+      const least = entry.minimum === undefined ? access.size : layoutOf(entry.structure, this.abi, entry.minimum).size;
+      this.served.set(entry.oid, { entry, access, least });
+    }
   }
 
   request(requestId: number, kind: RequestKind, oid: number, buffer: Uint8Array, counts: ByteCounts): number {
     counts.bytesUsed = 0;
     counts.bytesNeeded = 0;
-    const entry = ENTRIES.get(oid);
-    if (entry === undefined) {
+    const served = this.served.get(oid);
+    if (served === undefined) {
       const info = tapiOidInfo(oid);
       // A TAPI OID the miniport does not implement (§6 common points); anything else is not ours.
       return info !== undefined && (info.kind === undefined || info.kind === kind) ? NDIS_STATUS_TAPI_OPERATIONUNAVAIL : NDIS_STATUS_INVALID_OID;
     }
+    const { entry, access } = served;
     if (entry.kind !== kind) return NDIS_STATUS_INVALID_OID;
-    const access = this.core.access(entry.structure);
-    const least = entry.minimum === undefined ? access.size : layoutOf(entry.structure, this.abi, entry.minimum).size;
-    if (buffer.length < least) {
+    if (buffer.length < served.least) {
       counts.bytesNeeded = access.size;
       return NDIS_STATUS_INVALID_LENGTH;
     }

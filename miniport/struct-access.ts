@@ -9,8 +9,10 @@ import { layoutOf, type Abi, type LayoutVariant, type StructName } from '../oid/
  */
 export class StructAccess {
   /** member -> where it sits; a null-prototype object, which V8 keeps in fast mode for these few keys. */
-  private readonly at: Record<string, { readonly offset: number; readonly size: number } | undefined> = Object.create(null);
+  private readonly at: Record<string, Member | undefined> = Object.create(null);
   readonly size: number;
+  /** The call handle member (hdCall), where the structure has one: most call OIDs name a call by it. */
+  readonly hdCall: Member | undefined;
 
   constructor(
     readonly structure: StructName,
@@ -20,8 +22,16 @@ export class StructAccess {
     const layout = layoutOf(structure, abi, variant);
     this.size = layout.size;
     for (const f of layout.fields) {
-      this.at[f.name] = { offset: f.offset, size: f.size };
+      this.at[f.name] = new Member(f.offset, f.size, layout.size);
     }
+    this.hdCall = this.at['hdCall'];
+  }
+
+  /** A member, looked up once, for hot paths that read or write it on every request. */
+  member(name: string): Member {
+    const f = this.at[name];
+    if (f === undefined) throw new Error(`${this.structure} has no member ${name}`);
+    return f;
   }
 
   /** Byte offset of a member (a scalar, a nested structure or a trailing array). */
@@ -55,6 +65,24 @@ export class StructAccess {
 }
 
 const TWO_32 = 4294967296;
+
+/** One scalar member of a structure at its offset for an ABI: read and written without a name lookup. */
+export class Member {
+  constructor(
+    readonly offset: number,
+    readonly size: number,
+    /** The size of the whole structure the member belongs to. */
+    readonly structSize: number,
+  ) {}
+
+  get(dv: DataView, base = 0): number {
+    return readScalar(dv, base + this.offset, this.size);
+  }
+
+  set(dv: DataView, value: number, base = 0): void {
+    writeScalar(dv, base + this.offset, this.size, value);
+  }
+}
 
 export function readScalar(dv: DataView, at: number, size: number): number {
   switch (size) {

@@ -27,7 +27,9 @@ export interface TrackedCall {
  * verifier keeps its own, so a shim that loses track is caught too.
  */
 export class HandleTable {
-  readonly lines = new Map<number, TrackedLine>();
+  readonly lines = new HandleMap<TrackedLine>();
+  /** Lines by the miniport's hdLine (the first line opened with it, should two share one). */
+  private readonly linesByHd = new HandleMap<TrackedLine>();
   readonly calls = new HandleMap<TrackedCall>();
   /** htCall by hdCall. */
   readonly callsByHd = new HandleMap<number>();
@@ -35,8 +37,15 @@ export class HandleTable {
   readonly links = new HandleMap<number>();
 
   lineByHd(hdLine: number): TrackedLine | undefined {
-    for (const l of this.lines.values()) if (l.hdLine === hdLine) return l;
-    return undefined;
+    return this.linesByHd.get(hdLine);
+  }
+
+  addLine(line: TrackedLine): void {
+    const old = this.lines.get(line.htLine);
+    // Opened again without a close: the new line replaces the old in both maps; its calls stay.
+    if (old !== undefined && this.linesByHd.get(old.hdLine) === old) this.linesByHd.delete(old.hdLine);
+    this.lines.set(line.htLine, line);
+    if (!this.linesByHd.has(line.hdLine)) this.linesByHd.set(line.hdLine, line);
   }
 
   callByHd(hdCall: number): TrackedCall | undefined {
@@ -81,10 +90,12 @@ export class HandleTable {
   forgetLine(line: TrackedLine): void {
     for (const call of [...this.calls.values()]) if (call.htLine === line.htLine) this.forgetCall(call);
     this.lines.delete(line.htLine);
+    if (this.linesByHd.get(line.hdLine) === line) this.linesByHd.delete(line.hdLine);
   }
 
   clear(): void {
     this.lines.clear();
+    this.linesByHd.clear();
     this.calls.clear();
     this.callsByHd.clear();
     this.links.clear();

@@ -20,7 +20,7 @@ import {
   type RequestKind,
 } from '../oid/index.js';
 import type { ByteCounts, Completion, Miniport } from '../miniport/miniport.js';
-import { StructAccess, ViewCache } from '../miniport/struct-access.js';
+import { StructAccess, ViewCache, type Member } from '../miniport/struct-access.js';
 import { TapiEventFields } from '../miniport/tapi-event-fields.js';
 import { HandleTable, type TrackedCall, type TrackedLine } from './handle-table.js';
 import type { Clock } from '../sim/clock.js';
@@ -82,7 +82,12 @@ export class NdisTapi implements ExchangeSource {
   private readonly down: StructAccess;
   private readonly open: StructAccess;
   private readonly makeCallAccess: StructAccess;
-  private readonly handleAccess: Map<number, StructAccess> = new Map();
+  private readonly upWrapper: Member;
+  private readonly upContext: Member;
+  private readonly upSpeed: Member;
+  private readonly downContext: Member;
+  private readonly closeCallHd: Member;
+  private readonly closeHd: Member;
   private readonly views = new ViewCache();
 
   /** Open lines by htLine. */
@@ -106,8 +111,12 @@ export class NdisTapi implements ExchangeSource {
     this.down = new StructAccess('NDIS_MAC_LINE_DOWN', abi, variant);
     this.open = new StructAccess('NDIS_TAPI_OPEN', abi, variant);
     this.makeCallAccess = new StructAccess('NDIS_TAPI_MAKE_CALL', abi, variant);
-    this.handleAccess.set(OID_TAPI_CLOSE_CALL, new StructAccess('NDIS_TAPI_CLOSE_CALL', abi, variant));
-    this.handleAccess.set(OID_TAPI_CLOSE, new StructAccess('NDIS_TAPI_CLOSE', abi, variant));
+    this.upWrapper = this.up.member('ConnectionWrapperID');
+    this.upContext = this.up.member('NdisLinkContext');
+    this.upSpeed = this.up.member('LinkSpeed');
+    this.downContext = this.down.member('NdisLinkContext');
+    this.closeCallHd = new StructAccess('NDIS_TAPI_CLOSE_CALL', abi, variant).member('hdCall');
+    this.closeHd = new StructAccess('NDIS_TAPI_CLOSE', abi, variant).member('hdLine');
     this.events$ = this.events.asObservable();
     this.exchanges$ = this.exchanges.asObservable();
     if (miniport.attach !== undefined) {
@@ -249,18 +258,18 @@ export class NdisTapi implements ExchangeSource {
         if (!ok || q.buffer.length < this.open.size) return;
         const dv = this.views.of(q.buffer);
         const htLine = this.open.get(dv, 0, 'htLine');
-        this.lines.set(htLine, { deviceId: this.open.get(dv, 0, 'ulDeviceID'), htLine, hdLine: this.open.get(dv, 0, 'hdLine'), detecting: 0 });
+        this.table.addLine({ deviceId: this.open.get(dv, 0, 'ulDeviceID'), htLine, hdLine: this.open.get(dv, 0, 'hdLine'), detecting: 0 });
         return;
       }
       case OID_TAPI_CLOSE: {
         if (!ok) return;
-        const line = this.table.lineByHd(this.handle(q));
+        const line = this.table.lineByHd(this.handle(q, this.closeHd));
         if (line !== undefined) this.table.forgetLine(line);
         return;
       }
       case OID_TAPI_CLOSE_CALL: {
         if (!ok) return;
-        const call = this.table.callByHd(this.handle(q));
+        const call = this.table.callByHd(this.handle(q, this.closeCallHd));
         if (call !== undefined) this.table.forgetCall(call);
         return;
       }
@@ -279,9 +288,9 @@ export class NdisTapi implements ExchangeSource {
     }
   }
 
-  private handle(q: Queued): number {
-    const a = this.handleAccess.get(q.oid)!;
-    return q.buffer.length < a.size ? 0 : a.get(this.views.of(q.buffer), 0, q.oid === OID_TAPI_CLOSE ? 'hdLine' : 'hdCall');
+  /** A handle member of a request's buffer; 0 when the buffer is too short for the structure. */
+  private handle(q: Queued, m: Member): number {
+    return q.buffer.length < m.structSize ? 0 : m.get(this.views.of(q.buffer));
   }
 
   private forgetAll(): void {
@@ -349,25 +358,23 @@ export class NdisTapi implements ExchangeSource {
   }
 
   private onLineUp(buffer: Uint8Array): void {
-    const a = this.up;
-    if (buffer.length < a.size) return;
+    if (buffer.length < this.up.size) return;
     const dv = this.views.of(buffer);
-    const htCall = a.get(dv, 0, 'ConnectionWrapperID');
+    const htCall = this.upWrapper.get(dv);
     const call = this.calls.get(htCall);
-    let context = a.get(dv, 0, 'NdisLinkContext');
+    let context = this.upContext.get(dv);
     if (context === 0) {
       // §8: NDISWAN's context for the new link, written back before the indication returns.
       context = this.nextLinkContext += 0x10;
-      a.set(dv, 0, 'NdisLinkContext', context);
+      this.upContext.set(dv, context);
     }
     if (call !== undefined) this.table.linkUp(call, context);
-    if (this.events.observed) this.events.next({ type: 'lineUp', htCall, linkContext: context, linkSpeed: a.get(dv, 0, 'LinkSpeed') });
+    if (this.events.observed) this.events.next({ type: 'lineUp', htCall, linkContext: context, linkSpeed: this.upSpeed.get(dv) });
   }
 
   private onLineDown(buffer: Uint8Array): void {
-    const a = this.down;
-    if (buffer.length < a.size) return;
-    const context = a.get(this.views.of(buffer), 0, 'NdisLinkContext');
+    if (buffer.length < this.down.size) return;
+    const context = this.downContext.get(this.views.of(buffer));
     const htCall = this.links.get(context) ?? 0;
     this.links.delete(context);
     const call = this.calls.get(htCall);

@@ -59,7 +59,8 @@ export const oneBit = (x: number): boolean => x !== 0 && (x & (x - 1)) === 0;
 
 /** The call a request's hdCall names, if the miniport holds it. */
 export function callOf(core: SimCore, r: RequestContext, a: StructAccess): SimCall | undefined {
-  return core.calls.get(a.get(r.dv, 0, 'hdCall'));
+  const m = a.hdCall;
+  return m === undefined ? undefined : core.calls.get(m.get(r.dv));
 }
 
 /** A handler does the work of one OID and returns its NDIS_STATUS (never PENDING, never throws). */

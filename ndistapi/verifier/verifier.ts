@@ -29,7 +29,7 @@ import {
   type RequestKind,
   type StructName,
 } from '../../oid/index.js';
-import { StructAccess, ViewCache, readScalar } from '../../miniport/struct-access.js';
+import { StructAccess, ViewCache, readScalar, type Member } from '../../miniport/struct-access.js';
 import { TapiEventFields } from '../../miniport/tapi-event-fields.js';
 import { HandleTable, type TrackedCall } from '../handle-table.js';
 import type { Exchange } from '../exchange.js';
@@ -80,6 +80,13 @@ export class Verifier implements ExchangeSink {
   private readonly access = new Map<StructName, StructAccess>();
   private readonly views = new ViewCache();
   private readonly ev: TapiEventFields;
+  /** The members read on every call's lifecycle, looked up once. */
+  private readonly closeHd: Member;
+  private readonly closeCallHd: Member;
+  private readonly dropHd: Member;
+  private readonly upWrapper: Member;
+  private readonly upContext: Member;
+  private readonly downContext: Member;
 
   private initialized = false;
   private readonly table = new HandleTable();
@@ -112,6 +119,12 @@ export class Verifier implements ExchangeSink {
   ) {
     for (const id of options.relax ?? []) this.relax(id);
     this.ev = new TapiEventFields(abi, variant);
+    this.closeHd = this.struct('NDIS_TAPI_CLOSE').member('hdLine');
+    this.closeCallHd = this.struct('NDIS_TAPI_CLOSE_CALL').member('hdCall');
+    this.dropHd = this.struct('NDIS_TAPI_DROP').member('hdCall');
+    this.upWrapper = this.struct('NDIS_MAC_LINE_UP').member('ConnectionWrapperID');
+    this.upContext = this.struct('NDIS_MAC_LINE_UP').member('NdisLinkContext');
+    this.downContext = this.struct('NDIS_MAC_LINE_DOWN').member('NdisLinkContext');
     this.violations$ = this.out.asObservable();
     if ('attach' in source) {
       this.detach = source.attach(this);
@@ -148,6 +161,12 @@ export class Verifier implements ExchangeSink {
       this.access.set(name, a);
     }
     return a;
+  }
+
+  /** A member of a structure at the start of `buffer`; 0 when the buffer is shorter than the structure. */
+  private at(m: Member, buffer: Uint8Array): number {
+    if (buffer.length < m.structSize) return 0;
+    return m.get(this.views.of(buffer));
   }
 
   private read(name: StructName, buffer: Uint8Array, member: string): number {
@@ -230,13 +249,13 @@ export class Verifier implements ExchangeSink {
     let handle = 0;
     switch (oid) {
       case OID_TAPI_CLOSE:
-        handle = this.read('NDIS_TAPI_CLOSE', buffer, 'hdLine');
+        handle = this.at(this.closeHd, buffer);
         break;
       case OID_TAPI_CLOSE_CALL:
-        handle = this.read('NDIS_TAPI_CLOSE_CALL', buffer, 'hdCall');
+        handle = this.at(this.closeCallHd, buffer);
         break;
       case OID_TAPI_DROP:
-        handle = this.read('NDIS_TAPI_DROP', buffer, 'hdCall');
+        handle = this.at(this.dropHd, buffer);
         break;
       case OID_TAPI_MAKE_CALL: {
         // NDISTAPI knows htCall from now on: the miniport may indicate for it before completing.
@@ -291,7 +310,7 @@ export class Verifier implements ExchangeSink {
         if (ok) {
           const htLine = this.read('NDIS_TAPI_OPEN', r.buffer, 'htLine');
           const deviceId = this.read('NDIS_TAPI_OPEN', r.buffer, 'ulDeviceID');
-          this.table.lines.set(htLine, { htLine, deviceId, hdLine: this.read('NDIS_TAPI_OPEN', out, 'hdLine'), detecting: 0 });
+          this.table.addLine({ htLine, deviceId, hdLine: this.read('NDIS_TAPI_OPEN', out, 'hdLine'), detecting: 0 });
         }
         return;
       case OID_TAPI_SET_DEFAULT_MEDIA_DETECTION:
@@ -381,7 +400,7 @@ export class Verifier implements ExchangeSink {
       case NDIS_STATUS_TAPI_INDICATION:
         return this.onTapiEvent(buffer);
       case NDIS_STATUS_WAN_LINE_UP: {
-        const htCall = this.read('NDIS_MAC_LINE_UP', buffer, 'ConnectionWrapperID');
+        const htCall = this.at(this.upWrapper, buffer);
         const call = this.table.calls.get(htCall);
         if (call === undefined || call.state === LINECALLSTATE_IDLE) {
           this.breach('LINE_UP_FOR_LIVE_CALL', `line-up with ConnectionWrapperID ${hex(htCall)}: ${call === undefined ? 'no such call' : 'the call is IDLE'}`);
@@ -390,7 +409,7 @@ export class Verifier implements ExchangeSink {
         return;
       }
       case NDIS_STATUS_WAN_LINE_DOWN: {
-        const context = this.read('NDIS_MAC_LINE_DOWN', buffer, 'NdisLinkContext');
+        const context = this.at(this.downContext, buffer);
         if (!this.table.links.has(context)) {
           this.breach('LINE_DOWN_KNOWN_LINK', `line-down for NdisLinkContext ${hex(context)}, which is not up`);
           return;
@@ -406,7 +425,7 @@ export class Verifier implements ExchangeSink {
       const htCall = this.ev.param2(this.views.of(buffer));
       if (htCall !== 0) this.table.addCall(htCall, this.newCallLine, this.newCallHd);
     } else if (this.lineUpCall !== undefined) {
-      const context = this.read('NDIS_MAC_LINE_UP', buffer, 'NdisLinkContext');
+      const context = this.at(this.upContext, buffer);
       if (context !== 0) this.table.linkUp(this.lineUpCall, context);
     }
     this.newCall = false;
