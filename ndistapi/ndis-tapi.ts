@@ -195,8 +195,14 @@ export class NdisTapi implements ExchangeSource {
    */
   submit(kind: RequestKind, oid: number, buffer: Uint8Array, done?: RequestCallback): number {
     const q: Queued = { requestId: this.nextRequestId++, kind, oid, buffer, done };
-    this.queue.push(q);
-    if (this.outstanding === undefined) this.pump();
+    if (this.outstanding === undefined && this.queue.length === 0) {
+      // Nothing ahead of it: straight to the miniport, no trip through the queue.
+      this.send(q);
+      if (this.outstanding === undefined && this.queue.length > 0) this.pump();
+    } else {
+      this.queue.push(q);
+      if (this.outstanding === undefined) this.pump();
+    }
     return q.requestId;
   }
 
@@ -206,16 +212,18 @@ export class NdisTapi implements ExchangeSource {
   }
 
   private pump(): void {
-    while (this.outstanding === undefined && this.queue.length > 0) {
-      const q = this.queue.shift()!;
-      this.outstanding = q;
-      this.beforeRequest(q);
-      const counts = this.counts;
-      this.emitRequest(q);
-      const status = this.miniport.request(q.requestId, q.kind, q.oid, q.buffer, counts);
-      this.emitOutcome('return', q.requestId, q.kind, q.oid, status, counts.bytesUsed, counts.bytesNeeded, q.buffer);
-      if (status !== NDIS_STATUS_PENDING) this.finish(q, status, counts.bytesUsed, counts.bytesNeeded);
-    }
+    while (this.outstanding === undefined && this.queue.length > 0) this.send(this.queue.shift()!);
+  }
+
+  /** Hands one request to the miniport (nothing else outstanding) and finishes it if answered at once. */
+  private send(q: Queued): void {
+    this.outstanding = q;
+    this.beforeRequest(q);
+    const counts = this.counts;
+    this.emitRequest(q);
+    const status = this.miniport.request(q.requestId, q.kind, q.oid, q.buffer, counts);
+    this.emitOutcome('return', q.requestId, q.kind, q.oid, status, counts.bytesUsed, counts.bytesNeeded, q.buffer);
+    if (status !== NDIS_STATUS_PENDING) this.finish(q, status, counts.bytesUsed, counts.bytesNeeded);
   }
 
   private onCompletion(c: Completion): void {
