@@ -1,6 +1,7 @@
 import { codecFigures } from './codec-bench.js';
 import { lifecycleFigures } from './lifecycle-bench.js';
 import { traceFigures } from './trace-bench.js';
+import { bridgeFigures } from './bridge-bench.js';
 
 /*
  * `npm run bench`: one JSON line per figure, each against a baseline measured in the same
@@ -13,5 +14,8 @@ for (const figure of await lifecycleFigures()) {
   console.log(JSON.stringify(figure));
 }
 for (const figure of await traceFigures()) {
+  console.log(JSON.stringify(figure));
+}
+for (const figure of await bridgeFigures()) {
   console.log(JSON.stringify(figure));
 }

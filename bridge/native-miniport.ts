@@ -25,6 +25,10 @@ interface BridgeFunctions {
   open(path: string, config: string, ringBytes: number, direct: unknown, error: Uint8Array, errorSize: number): unknown;
   opened(b: unknown): number;
   request(b: unknown, id: number, kind: number, oid: number, buffer: Uint8Array, length: number, counts: Uint32Array): number;
+  call(slot: number, block: number): number;
+  slot(b: unknown): number;
+  blocks(b: unknown): unknown;
+  blockInfo(which: number): number;
   control(b: unknown, command: string, reply: Uint8Array, size: number): number;
   wakeFd(b: unknown): number;
   ring(b: unknown): unknown;
@@ -55,6 +59,10 @@ function bind(k: Koffi, path: string): { fns: BridgeFunctions; directType: unkno
     open: f('void *wb_open(const char *path, const char *config, uint32_t ring_bytes, wb_direct_fn *direct, _Out_ uint8_t *error, uint32_t error_size)'),
     opened: f('int32_t wb_opened(void *b)'),
     request: f('uint32_t wb_request(void *b, uint32_t id, uint32_t kind, uint32_t oid, _Inout_ uint8_t *buffer, uint32_t length, _Out_ uint32_t *counts)'),
+    call: f('uint32_t wb_call(uint32_t slot, uint32_t block)'),
+    slot: f('int32_t wb_slot(void *b)'),
+    blocks: f('void *wb_blocks(void *b)'),
+    blockInfo: f('uint32_t wb_block_info(uint32_t which)'),
     control: f('uint32_t wb_control(void *b, const char *command, _Out_ uint8_t *reply, uint32_t size)'),
     wakeFd: f('int32_t wb_wake_fd(void *b)'),
     ring: f('void *wb_ring(void *b)'),
@@ -92,6 +100,17 @@ export class NativeMiniport implements Miniport {
   private readonly completions = new Subject<Completion>();
   private sinks: MiniportSink[] = [];
   private readonly counts = new Uint32Array(2);
+  /** The call blocks (see wb_call): per nesting level, parameters as u32s and the buffer at `blockData`. */
+  private readonly blockWords: Uint32Array[] = [];
+  private readonly blockBytes: Uint8Array[] = [];
+  private readonly blockData: number;
+  private readonly blockRoom: number;
+  /** Requests in progress on this thread (a handler may make another). */
+  private calls = 0;
+  /** The bridge's slot for wb_call; -1 (all taken): requests pass their arrays instead. */
+  private readonly slot: number;
+  /** wb_call, held directly: the hot path's only native call. */
+  private readonly call: (slot: number, block: number) => number;
   private readonly at = new Uint32Array(1);
   private readonly reply = new Uint8Array(4096);
   private readonly ring: Uint8Array;
@@ -120,6 +139,17 @@ export class NativeMiniport implements Miniport {
   ) {
     this.indications$ = this.indications.asObservable();
     this.completions$ = this.completions.asObservable();
+    this.slot = fns.slot(handle);
+    this.call = fns.call;
+    const count = fns.blockInfo(0);
+    const blockSize = fns.blockInfo(1);
+    this.blockData = fns.blockInfo(2);
+    this.blockRoom = blockSize - this.blockData;
+    const all = k.view(fns.blocks(handle), count * blockSize);
+    for (let i = 0; i < count; i++) {
+      this.blockWords.push(new Uint32Array(all, i * blockSize, 8));
+      this.blockBytes.push(new Uint8Array(all, i * blockSize, blockSize));
+    }
     const size = fns.ringSize(handle);
     this.ring = new Uint8Array(k.view(fns.ring(handle), size));
     this.ringView = new DataView(this.ring.buffer, this.ring.byteOffset, this.ring.byteLength);
@@ -160,12 +190,47 @@ export class NativeMiniport implements Miniport {
       counts.bytesNeeded = 0;
       return NDIS_STATUS_REQUEST_ABORTED;
     }
-    const c = this.counts;
-    const status = this.fns.request(this.handle, requestId, kind === 'set' ? 1 : 0, oid, buffer, buffer.length, c) >>> 0;
-    counts.bytesUsed = c[0]!;
-    counts.bytesNeeded = c[1]!;
+    const depth = this.calls;
+    const words = this.blockWords[depth];
+    let status: number;
+    let queued = 1;
+    this.calls++;
+    try {
+      const length = buffer.length;
+      if (words !== undefined && length <= this.blockRoom && this.slot >= 0) {
+        // The fast path: parameters and bytes through the call block, no arrays passed to koffi.
+        const bytes = this.blockBytes[depth]!;
+        const data = this.blockData;
+        words[0] = requestId;
+        words[1] = kind === 'set' ? 1 : 0;
+        words[2] = oid;
+        words[3] = length;
+        if (length <= 64) {
+          for (let i = 0; i < length; i++) bytes[data + i] = buffer[i]!;
+        } else {
+          bytes.set(buffer, data);
+        }
+        status = this.call(this.slot, depth) >>> 0;
+        if (length <= 64) {
+          for (let i = 0; i < length; i++) buffer[i] = bytes[data + i]!;
+        } else {
+          buffer.set(bytes.subarray(data, data + length));
+        }
+        counts.bytesUsed = words[4]!;
+        counts.bytesNeeded = words[5]!;
+        queued = words[6]!;
+      } else {
+        const c = this.counts;
+        status = this.fns.request(this.handle, requestId, kind === 'set' ? 1 : 0, oid, buffer, buffer.length, c) >>> 0;
+        counts.bytesUsed = c[0]!;
+        counts.bytesNeeded = c[1]!;
+      }
+    } finally {
+      this.calls--;
+    }
     if (status === NDIS_STATUS_PENDING) this.pending.set(requestId, { kind, oid, buffer });
-    this.drain(true);
+    // Completions (and indications from other threads) the call queued: delivered before returning.
+    if (queued !== 0) this.drain(true);
     return status;
   }
 

@@ -30,6 +30,18 @@
 enum { WB_REC_INDICATE = 1, WB_REC_POST = 2, WB_REC_COMPLETE = 3, WB_REC_WRAP = 4 };
 #define WB_HEADER 32u
 
+/*
+ * Call blocks: JavaScript makes a request by writing its parameters and buffer into a block in
+ * native memory and calling wb_call with the block's number, so the call passes no JavaScript
+ * arrays (each costs koffi tens of nanoseconds). One block per nesting level: a request made
+ * from inside an indication handler, during a request, uses the next block. Layout (u32s):
+ * [0] request id, [1] kind, [2] oid, [3] length, [4] bytes used, [5] bytes needed,
+ * [6] nonzero when the ring holds records after the call, [7] status; the buffer at byte 32.
+ */
+#define WB_BLOCKS 8u
+#define WB_BLOCK (64u * 1024u)
+#define WB_BLOCK_DATA 32u
+
 typedef void (*wb_direct_fn)(uint32_t status, uint8_t *buffer, uint32_t length);
 
 typedef uint32_t (*hw_abi_fn)(void);
@@ -73,6 +85,7 @@ typedef struct wb_bridge {
     int wake_write;
     uint32_t next_token;
     wb_waiter *waiters;
+    uint8_t *blocks; /* WB_BLOCKS call blocks of WB_BLOCK bytes: see wb_call */
     uint64_t records; /* records queued, for the tests' and benches' checks */
     uint64_t wakeups;
 } wb_bridge;
@@ -102,7 +115,7 @@ static uint32_t enqueue(wb_bridge *b, uint32_t type, uint32_t a, uint32_t c, uin
                 uint32_t *h = (uint32_t *)(b->ring + b->tail);
                 h[0] = WB_REC_WRAP;
                 h[1] = wrap;
-                b->used += wrap;
+                __atomic_fetch_add(&b->used, wrap, __ATOMIC_RELEASE);
                 b->tail = 0;
             }
             break;
@@ -126,7 +139,7 @@ static uint32_t enqueue(wb_bridge *b, uint32_t type, uint32_t a, uint32_t c, uin
     if (length > 0) memcpy(b->ring + b->tail + WB_HEADER, data, length);
     b->tail += need;
     if (b->tail == b->size) b->tail = 0;
-    b->used += need;
+    __atomic_fetch_add(&b->used, need, __ATOMIC_RELEASE);
     b->records++;
     if (b->asleep) {
         b->asleep = 0;
@@ -237,7 +250,10 @@ WB_EXPORT wb_bridge *wb_open(const char *path, const char *config, uint32_t ring
     }
     b->size = ring_bytes < 4096 ? 4096 : pad8(ring_bytes);
     b->ring = malloc(b->size);
-    if (b->ring == NULL) {
+    b->blocks = calloc(WB_BLOCKS, WB_BLOCK);
+    if (b->ring == NULL || b->blocks == NULL) {
+        free(b->ring);
+        free(b->blocks);
         set_error(error, error_size, "cannot allocate a ring of %u bytes", b->size);
         close(fds[0]);
         close(fds[1]);
@@ -291,6 +307,55 @@ WB_EXPORT uint32_t wb_request(wb_bridge *b, uint32_t request_id, uint32_t kind, 
     return status;
 }
 
+WB_EXPORT uint8_t *wb_blocks(wb_bridge *b) {
+    return b->blocks;
+}
+
+WB_EXPORT uint32_t wb_block_info(uint32_t which) {
+    return which == 0 ? WB_BLOCKS : which == 1 ? WB_BLOCK : WB_BLOCK_DATA;
+}
+
+/* Bridges by slot, so the hot call passes a number rather than a pointer (cheaper through koffi). */
+#define WB_SLOTS 256u
+static wb_bridge *slots[WB_SLOTS];
+static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A slot number for the bridge (found by wb_call), or -1 when all are taken. */
+WB_EXPORT int32_t wb_slot(wb_bridge *b) {
+    pthread_mutex_lock(&slots_lock);
+    int32_t found = -1;
+    for (uint32_t i = 0; i < WB_SLOTS && found < 0; i++) {
+        if (slots[i] == NULL || slots[i] == b) {
+            slots[i] = b;
+            found = (int32_t)i;
+        }
+    }
+    pthread_mutex_unlock(&slots_lock);
+    return found;
+}
+
+static void release_slot(wb_bridge *b) {
+    pthread_mutex_lock(&slots_lock);
+    for (uint32_t i = 0; i < WB_SLOTS; i++)
+        if (slots[i] == b) slots[i] = NULL;
+    pthread_mutex_unlock(&slots_lock);
+}
+
+/*
+ * A request whose parameters and buffer are in call block `n` (see WB_BLOCKS) of the bridge in
+ * `slot` (wb_slot); returns its status.
+ */
+WB_EXPORT uint32_t wb_call(uint32_t slot, uint32_t n) {
+    wb_bridge *b = slots[slot % WB_SLOTS];
+    if (b == NULL) return WANEMU_NDIS_STATUS_FAILURE;
+    uint32_t *p = (uint32_t *)(b->blocks + (size_t)(n % WB_BLOCKS) * WB_BLOCK);
+    uint32_t length = p[3] > WB_BLOCK - WB_BLOCK_DATA ? WB_BLOCK - WB_BLOCK_DATA : p[3];
+    uint32_t status = wb_request(b, p[0], p[1], p[2], (uint8_t *)p + WB_BLOCK_DATA, length, &p[4]);
+    p[6] = __atomic_load_n(&b->used, __ATOMIC_ACQUIRE) != 0;
+    p[7] = status;
+    return status;
+}
+
 /* Returns 0 when understood; 0xFFFFFFFF when the library has no wanemu_hw_control. */
 WB_EXPORT uint32_t wb_control(wb_bridge *b, const char *command, char *reply, uint32_t reply_size) {
     if (reply_size > 0) reply[0] = 0;
@@ -328,7 +393,7 @@ WB_EXPORT uint32_t wb_next(wb_bridge *b, uint32_t consumed, int32_t sleep, uint3
     if (consumed > b->used) consumed = b->used;
     b->head += consumed;
     if (b->head >= b->size) b->head -= b->size;
-    b->used -= consumed;
+    __atomic_fetch_sub(&b->used, consumed, __ATOMIC_RELEASE);
     if (consumed > 0 && b->waiting_room > 0) pthread_cond_broadcast(&b->room);
     if (b->used > 0) {
         *at = b->head;
@@ -400,6 +465,7 @@ WB_EXPORT void wb_close(wb_bridge *b) {
 /* Frees the bridge and unloads the library; wb_close first. */
 WB_EXPORT void wb_free(wb_bridge *b) {
     wb_close(b);
+    release_slot(b);
     close(b->wake_read);
     close(b->wake_write);
     pthread_mutex_destroy(&b->lock);
@@ -407,5 +473,6 @@ WB_EXPORT void wb_free(wb_bridge *b) {
     pthread_cond_destroy(&b->answered);
     dlclose(b->library);
     free(b->ring);
+    free(b->blocks);
     free(b);
 }

@@ -244,3 +244,32 @@ WANEMU_HW_EXPORT void wanemu_hw_close(wanemu_hw_device *d) {
     pthread_mutex_destroy(&d->lock);
     free(d);
 }
+
+/* ---- Exports for the bench's baselines (called through koffi directly, not through the bridge) ---- */
+
+/* A no-op: the raw cost of a koffi call. */
+WANEMU_HW_EXPORT uint32_t testhw_noop(uint32_t x) {
+    return x + 1;
+}
+
+typedef void (*testhw_plain_cb)(uint32_t value);
+static pthread_t fire_thread;
+static testhw_plain_cb fire_cb;
+static uint32_t fire_count;
+
+static void *fire(void *arg) {
+    (void)arg;
+    for (uint32_t i = 1; i <= fire_count; i++) fire_cb(i);
+    return NULL;
+}
+
+/* Calls `cb` `count` times from a new thread (koffi's thread-safe callback path); returns at once. */
+WANEMU_HW_EXPORT int32_t testhw_fire_thread(testhw_plain_cb cb, uint32_t count) {
+    fire_cb = cb;
+    fire_count = count;
+    return pthread_create(&fire_thread, NULL, fire, NULL) == 0;
+}
+
+WANEMU_HW_EXPORT void testhw_fire_join(void) {
+    pthread_join(fire_thread, NULL);
+}
