@@ -19,10 +19,13 @@ const targets = [
   { name: 'libwanemu_testhw_wrongabi.so', dir: 'test-lib', extra: ['-DTESTHW_REPORTED_ABI=99'] },
 ];
 
+// Targets named on the command line (by folder: native, loopback, test-lib), or all of them.
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const newest = (files) => Math.max(...files.map((f) => statSync(f).mtimeMs));
 mkdirSync(out, { recursive: true });
 let failed = false;
 for (const t of targets) {
+  if (wanted.length > 0 && !wanted.includes(t.dir)) continue;
   const dir = join(here, t.dir);
   const sources = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.c')).map((f) => join(dir, f)) : [];
   if (sources.length === 0) continue;

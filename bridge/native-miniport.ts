@@ -2,7 +2,8 @@ import { Socket } from 'node:net';
 import { Subject, type Observable } from 'rxjs';
 import { NDIS_STATUS_PENDING, NDIS_STATUS_REQUEST_ABORTED, type RequestKind } from '../oid/index.js';
 import type { ByteCounts, Completion, Miniport, MiniportSink, StatusIndication } from '../miniport/miniport.js';
-import { bridgeLibraryPath, loadKoffi, NativeBridgeError, type Koffi } from './koffi-loader.js';
+import { loadKoffi, NativeBridgeError, type Koffi } from './koffi-loader.js';
+import { bridgeLibraryPath } from './bridge-files.js';
 
 /** Ring record types and header, as bridge/native/wanemu_bridge.c writes them. */
 const REC_INDICATE = 1;

@@ -27,7 +27,7 @@ const OID_PEND_THREAD = 0xff00_0004;
 
 beforeAll(() => {
   // The libraries are built at install time; build them here too in case the sources changed.
-  const r = spawnSync(process.execPath, [join(root, 'bridge', 'build.mjs'), '--strict'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(root, 'bridge', 'build.mjs'), '--strict', 'native', 'test-lib'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`bridge build failed: ${r.stderr}`);
 });
 
