@@ -27,6 +27,12 @@ import { replayUpper } from '../trace/replay-upper.js';
 import { statSync, writeFileSync } from 'node:fs';
 import { Presets, SingleBar } from 'cli-progress';
 import { loadScenario } from '../sim/scenario/scenario-loader.js';
+import { IsolatedMiniport } from '../bridge/isolated-miniport.js';
+import { NativeBridgeError } from '../bridge/koffi-loader.js';
+import { loopbackConfig, nativeTarget, openNative, parseAgainst, type NativeLibrary, type NativeSpec } from '../bridge/native-target.js';
+import type { SimulatedMiniportOptions } from '../miniport/sim-config.js';
+import type { Clock } from '../sim/clock.js';
+import type { VirtualClock } from '../sim/virtual-clock.js';
 import { runScenario, type RunResult } from '../sim/scenario/scenario-runner.js';
 import { ScenarioError } from '../sim/scenario/scenario.js';
 import { DEFAULT_FAIL_ON, FAIL_ON_METRICS, FailOnError, crossed, jsonReport, junitReport, parseFailOn, textReport } from '../sim/scenario/run-report.js';
@@ -122,14 +128,17 @@ function program(io: Io): Command {
 
   p.command('run')
     .argument('<scenario...>', 'scenario files (YAML or JSON, see docs/scenarios.md)')
-    .description('run scenarios against the simulated miniport; exit 1 when an expectation or a threshold fails')
+    .description('run scenarios against the simulated miniport (or a native library); exit 1 when an expectation or a threshold fails')
     .option('-v, --verbose', 'print one line per exchange')
+    .option('--against <target>', 'sim (the simulated miniport), or native:<library>[?<config>] (a library implementing bridge/include/wanemu_hw.h)', 'sim')
+    .option('--isolate', 'with native: host the library in a child process, so a crash or hang is reported instead of taking wanemu down')
     .option('--realtime', 'run on the real clock instead of the virtual one')
     .option('--json', 'print the results as JSON')
     .option('--junit <file>', 'write JUnit XML for CI')
     .option('--trace <file>', 'record every exchange as pcapng (with several scenarios: FILE-1.pcapng, FILE-2.pcapng, ...)')
     .option('--fail-on <thresholds>', `fail when a metric crosses a threshold (${Object.keys(FAIL_ON_METRICS).join(', ')})`, DEFAULT_FAIL_ON)
-    .action(async (files: string[], o: { verbose?: boolean; realtime?: boolean; json?: boolean; junit?: string; trace?: string; failOn: string }) => {
+    .action(async (files: string[], o: { verbose?: boolean; realtime?: boolean; json?: boolean; junit?: string; trace?: string; failOn: string; against: string; isolate?: boolean }) => {
+      const native = againstOf(o.against);
       let thresholds;
       try {
         thresholds = parseFailOn(o.failOn);
@@ -143,7 +152,9 @@ function program(io: Io): Command {
       for (const [i, s] of scenarios.entries()) {
         const tracePath = o.trace === undefined ? undefined : scenarios.length === 1 ? o.trace : o.trace.replace(/(\.pcapng)?$/, `-${i + 1}.pcapng`);
         if (o.verbose === true) io.out(`-- ${s.file}: ${s.name}`);
-        results.push(await runScenario(s, { clock, ...(o.verbose === true ? { verbose: io.out } : {}), ...(tracePath === undefined ? {} : { tracePath }) }));
+        const library = native === undefined ? undefined : await openLibrary(native, native.config ?? loopbackConfig(s.miniport, clock), o.isolate === true, io);
+        const target = library === undefined ? {} : { target: (c: Clock) => nativeTarget(library, s.miniport, c) };
+        results.push(await runScenario(s, { clock, ...target, ...(o.verbose === true ? { verbose: io.out } : {}), ...(tracePath === undefined ? {} : { tracePath }) }));
       }
       if (o.json === true) io.out(JSON.stringify(jsonReport(results, clock), null, 2));
       else for (const line of textReport(results, clock)) io.out(line);
@@ -155,11 +166,13 @@ function program(io: Io): Command {
   p.command('replay')
     .argument('<trace>', 'a .pcapng file wanemu recorded')
     .description('replay a trace against a target and report where its behaviour diverges from the recording')
-    .option('--against <target>', 'the target: sim (the simulated miniport, configured as recorded)', 'sim')
+    .option('--against <target>', 'the target: sim (the simulated miniport, configured as recorded), or native:<library>[?<config>]', 'sim')
+    .option('--isolate', 'with native: host the library in a child process')
     .option('--all', 'count every divergence instead of stopping at the first')
     .option('--speed <speed>', 'max, realtime, or a factor of real time such as 2x', 'max')
     .option('--upper', 'instead, play the recorded miniport side into NdisTapi and the verifier')
-    .action(async (path: string, o: { against: string; all?: boolean; speed: string; upper?: boolean }) => {
+    .action(async (path: string, o: { against: string; all?: boolean; speed: string; upper?: boolean; isolate?: boolean }) => {
+      const native = againstOf(o.against);
       if (o.upper === true) {
         const warnUpper = (w: { block: number; offset: number; message: string }): void => io.err(`wanemu: warning: ${path}: block ${w.block} at byte ${w.offset}: ${w.message}`);
         const u = replayUpper(path, warnUpper);
@@ -169,7 +182,6 @@ function program(io: Io): Command {
         if (u.divergences.length + u.violations.length > 0) throw new CheckFailed(`${u.divergences.length} divergences, ${u.violations.length} violations`);
         return;
       }
-      if (o.against !== 'sim') throw new UsageError(`--against ${JSON.stringify(o.against)}: only \`sim\` is available (native:<library> comes with the FFI bridge)`);
       const m = /^(\d+(?:\.\d+)?)x$/.exec(o.speed);
       const speed = o.speed === 'max' || o.speed === 'realtime' ? o.speed : m !== null && Number(m[1]) > 0 ? Number(m[1]) : undefined;
       if (speed === undefined) throw new UsageError(`--speed ${JSON.stringify(o.speed)}: max, realtime or a factor such as 2x`);
@@ -178,11 +190,15 @@ function program(io: Io): Command {
       const size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
       const bar = process.stderr.isTTY === true && io.err === defaultIo.err && size > 1 << 22 ? new SingleBar({ format: 'replay {bar} {percentage}% | {records} records', stream: process.stderr }, Presets.shades_classic) : undefined;
       bar?.start(size, 0, { records: 0 });
-      const r = await replay(path, { all: o.all === true, speed, onWarning: warn, onProgress: (records, bytes) => bar?.update(bytes, { records }) });
+      const target =
+        native === undefined
+          ? {}
+          : { target: async (config: SimulatedMiniportOptions, clock: VirtualClock) => nativeTarget(await openLibrary(native, native.config ?? loopbackConfig(config, 'virtual'), o.isolate === true, io), config, clock) };
+      const r = await replay(path, { all: o.all === true, speed, onWarning: warn, onProgress: (records, bytes) => bar?.update(bytes, { records }), ...target });
       bar?.update(size, { records: r.records });
       bar?.stop();
       if (r.divergences.length === 0) {
-        io.out(`${path}: ${r.records} records replayed against sim, ${r.compared} outputs compared, no divergence`);
+        io.out(`${path}: ${r.records} records replayed against ${o.against}, ${r.compared} outputs compared, no divergence`);
         return;
       }
       const d = r.divergences[0]!;
@@ -220,6 +236,28 @@ function program(io: Io): Command {
     });
 
   return p;
+}
+
+/** `--against`: undefined for sim, the library otherwise; bad input is a usage error. */
+function againstOf(text: string): NativeSpec | undefined {
+  try {
+    return parseAgainst(text);
+  } catch (e) {
+    if (e instanceof NativeBridgeError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** Opens a native library; a library that cannot be opened is bad input. Crashes of an isolated one are reported. */
+async function openLibrary(spec: NativeSpec, config: string, isolate: boolean, io: Io): Promise<NativeLibrary> {
+  try {
+    const library = await openNative(spec, config, isolate);
+    if (library instanceof IsolatedMiniport) library.crash$.subscribe((c) => io.err(`wanemu: ${c.message}`));
+    return library;
+  } catch (e) {
+    if (e instanceof NativeBridgeError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 /** Runs the command line; returns the exit code instead of exiting, so tests can call it. */

@@ -16,6 +16,7 @@ import type { Completion, MiniportSink } from '../miniport/miniport.js';
 import type { RemoteAction } from '../miniport/remote-party.js';
 import type { SimulatedMiniportOptions } from '../miniport/sim-config.js';
 import { SimulatedMiniport } from '../miniport/simulated-miniport.js';
+import type { ScriptableMiniport } from '../miniport/scriptable-miniport.js';
 import { StructAccess, ViewCache, readScalar } from '../miniport/struct-access.js';
 import { TapiEventFields } from '../miniport/tapi-event-fields.js';
 import { ExchangeFormatter } from '../ndistapi/exchange-text.js';
@@ -54,6 +55,11 @@ export interface ReplayOptions {
   readonly onWarning?: (w: TraceWarning) => void;
   /** Called every 65,536 records with the count so far and the bytes of the file read (for a progress bar). */
   readonly onProgress?: (records: number, bytes: number) => void;
+  /**
+   * The target, made for the recorded configuration (the section header's, with `override`) and
+   * the replay's virtual clock: the simulated miniport when not given. Disposed of at the end.
+   */
+  readonly target?: (config: SimulatedMiniportOptions, clock: VirtualClock) => Promise<ScriptableMiniport>;
 }
 
 /** What the target produced, ready to compare with a recorded output. */
@@ -113,7 +119,16 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
   pull();
   const first = queue[0];
   const clock = new VirtualClock();
-  const target = new SimulatedMiniport({ ...config, ...(first === undefined ? {} : { abi: first.abi, variant: first.variant }), ...options.override, clock });
+  const targetConfig: SimulatedMiniportOptions = { ...config, ...(first === undefined ? {} : { abi: first.abi, variant: first.variant }), ...options.override };
+  const target: ScriptableMiniport = options.target === undefined ? new SimulatedMiniport({ ...targetConfig, clock }) : await options.target(targetConfig, clock);
+  try {
+    return await replayInto(target, clock, queue, pull, () => records, options);
+  } finally {
+    target.dispose();
+  }
+}
+
+async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue: TraceRecord[], pull: () => boolean, recordCount: () => number, options: ReplayOptions): Promise<ReplayResult> {
   const abi = target.abi;
   const variant = target.variant;
   const event = new TapiEventFields(abi, variant);
@@ -424,10 +439,10 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
   } catch (e) {
     if (!(e instanceof Stop)) throw e;
   }
-  return { records, compared, divergences };
+  return { records: recordCount(), compared, divergences };
 }
 
-function act(target: SimulatedMiniport, a: RemoteAction, map: (kind: string, v: number) => number): void {
+function act(target: ScriptableMiniport, a: RemoteAction, map: (kind: string, v: number) => number): void {
   switch (a.action) {
     case 'offer':
       target.remote.offer(a);

@@ -1,5 +1,5 @@
 import { LINECALLSTATE_CONNECTED, LINECALLSTATE_DISCONNECTED, LINECALLSTATE_IDLE } from '../../oid/index.js';
-import type { SimulatedMiniport } from '../../miniport/simulated-miniport.js';
+import type { ScriptableMiniport } from '../../miniport/scriptable-miniport.js';
 import type { LineEvent } from '../../ndistapi/line-event.js';
 import type { NdisTapi } from '../../ndistapi/ndis-tapi.js';
 import type { NdisTapiClient } from '../../ndistapi/ndis-tapi-client.js';
@@ -60,7 +60,7 @@ export class LoadGenerator {
 
   constructor(
     private readonly clock: Clock,
-    private readonly miniport: SimulatedMiniport,
+    private readonly miniport: ScriptableMiniport,
     private readonly shim: NdisTapi,
     private readonly client: NdisTapiClient,
   ) {}

@@ -16,6 +16,7 @@ import {
   structureOfOid,
 } from '../../oid/index.js';
 import { SimulatedMiniport } from '../../miniport/simulated-miniport.js';
+import type { ScriptableMiniport } from '../../miniport/scriptable-miniport.js';
 import { ExchangeFormatter } from '../../ndistapi/exchange-text.js';
 import { getIdBuffer } from '../../ndistapi/get-id-buffer.js';
 import type { LineEvent } from '../../ndistapi/line-event.js';
@@ -39,6 +40,11 @@ export interface RunOptions {
   readonly verbose?: (line: string) => void;
   /** Records the run as a pcapng trace. */
   readonly tracePath?: string;
+  /**
+   * The miniport to run against, made for the run's clock; the simulated miniport, configured
+   * by the scenario, when not given. It is disposed of at the end of the run.
+   */
+  readonly target?: (clock: Clock) => ScriptableMiniport;
 }
 
 /** An expectation that failed, or a step that could not run. */
@@ -73,7 +79,7 @@ class StepFailed extends Error {}
 export class ScenarioRunner {
   private readonly clock: Clock;
   private readonly virtual: VirtualClock | undefined;
-  private readonly miniport: SimulatedMiniport;
+  private readonly miniport: ScriptableMiniport;
   private readonly faults: FaultInjector;
   private readonly shim: NdisTapi;
   private readonly client: NdisTapiClient;
@@ -100,7 +106,7 @@ export class ScenarioRunner {
   ) {
     this.virtual = options.clock === 'real' ? undefined : new VirtualClock();
     this.clock = this.virtual ?? new RealClock();
-    this.miniport = new SimulatedMiniport({ ...scenario.miniport, clock: this.clock });
+    this.miniport = options.target?.(this.clock) ?? new SimulatedMiniport({ ...scenario.miniport, clock: this.clock });
     // Faults (dropped or duplicated indications) are injected between the miniport and NDISTAPI.
     this.faults = new FaultInjector(this.miniport);
     this.shim = new NdisTapi(this.faults, this.clock);
