@@ -124,6 +124,8 @@ export class NativeTarget implements ScriptableMiniport {
   private readonly actions = new Subject<RemoteAction>();
   private timer: Timer | undefined;
   private due: number | undefined;
+  /** The library's virtual time as last moved (ms). */
+  private libraryTime = 0;
   private disposed = false;
 
   constructor(
@@ -213,7 +215,10 @@ export class NativeTarget implements ScriptableMiniport {
   /** Moves the library's virtual time to wanemu's (timers due by then run in the library). */
   private catchUp(): void {
     if (!this.virtualTime || this.disposed) return;
-    this.library.control(`advance to=${Math.floor(this.clock.now())}`);
+    const now = Math.floor(this.clock.now());
+    if (now <= this.libraryTime) return;
+    this.library.control(`advance to=${now}`);
+    this.libraryTime = now;
   }
 
   /** Sets one wanemu timer for the library's next due timer. */
@@ -231,6 +236,7 @@ export class NativeTarget implements ScriptableMiniport {
       this.due = undefined;
       if (this.disposed) return;
       this.library.control(`advance to=${at}`);
+      this.libraryTime = Math.max(this.libraryTime, at);
       this.sync();
     });
   }
