@@ -20,6 +20,8 @@ export interface IsolatedMiniportOptions {
   readonly pollMs?: number;
   /** Exchanges kept for the crash report (default 20). */
   readonly history?: number;
+  /** NativeMiniportOptions.threadedCalls, in the host. */
+  readonly threadedCalls?: boolean;
 }
 
 /** What wanemu reports when the library takes its host process down. */
@@ -152,7 +154,7 @@ export class IsolatedMiniport implements Miniport {
     // wanemu blocked on an open.
     const outFd = openSync(toHost, 'r+');
     const inFd = openSync(fromHost, 'r+');
-    const child = spawn(process.execPath, [host, path, toHost, fromHost, options.config ?? ''], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [host, path, toHost, fromHost, options.config ?? '', options.threadedCalls === true ? 'threaded' : 'direct'], { stdio: ['ignore', 'inherit', 'inherit'] });
     const shared = new SharedArrayBuffer(16);
     const watchdog = new Worker(WATCHDOG, { eval: true, workerData: { pid: child.pid, path: fromHost, shared, watchdogMs: options.watchdogMs ?? 10_000 } });
     watchdog.unref();

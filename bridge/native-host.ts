@@ -3,14 +3,14 @@
  * serves wanemu's frames (bridge/host-protocol.ts), synchronously, until told to close or until
  * the library takes the process down, which is the point: wanemu survives it.
  *
- * Usage: node native-host.js <library> <frames-in FIFO> <frames-out FIFO> <config>
+ * Usage: node native-host.js <library> <frames-in FIFO> <frames-out FIFO> <config> [threaded]
  */
 import { openSync } from 'node:fs';
 import { NDIS_STATUS_PENDING } from '../oid/index.js';
 import { NativeMiniport } from './native-miniport.js';
 import { FRAME, fromUtf8, readFrame, utf8, writeFrame, type Frame } from './host-protocol.js';
 
-const [library, inPath, outPath, config] = process.argv.slice(2);
+const [library, inPath, outPath, config, calls] = process.argv.slice(2);
 if (library === undefined || inPath === undefined || outPath === undefined) {
   process.stderr.write('usage: native-host <library> <frames-in> <frames-out> [config]\n');
   process.exit(2);
@@ -20,7 +20,7 @@ const outFd = openSync(outPath, 'w');
 
 let m: NativeMiniport;
 try {
-  m = await NativeMiniport.open(library, { config: config ?? '' });
+  m = await NativeMiniport.open(library, { config: config ?? '', threadedCalls: calls === 'threaded' });
 } catch (e) {
   writeFrame(outFd, FRAME.opened, 1, 0, 0, 0, utf8.encode((e as Error).message));
   process.exit(0);

@@ -19,6 +19,12 @@ export interface NativeMiniportOptions {
   readonly ringBytes?: number;
   /** The bridge runtime; found next to the wanemu package by default. */
   readonly bridgeLibrary?: string;
+  /**
+   * Call the library from a thread of the bridge's own while JavaScript waits and answers other
+   * threads' indications: for a library whose request waits on a thread that calls
+   * indicate_status (which would otherwise deadlock). Costs a thread handoff per request.
+   */
+  readonly threadedCalls?: boolean;
 }
 
 /** The bridge runtime's functions, bound once. */
@@ -27,6 +33,7 @@ interface BridgeFunctions {
   opened(b: unknown): number;
   request(b: unknown, id: number, kind: number, oid: number, buffer: Uint8Array, length: number, counts: Uint32Array): number;
   call(slot: number, block: number): number;
+  callThreaded(slot: number, block: number): number;
   slot(b: unknown): number;
   blocks(b: unknown): unknown;
   blockInfo(which: number): number;
@@ -61,6 +68,7 @@ function bind(k: Koffi, path: string): { fns: BridgeFunctions; directType: unkno
     opened: f('int32_t wb_opened(void *b)'),
     request: f('uint32_t wb_request(void *b, uint32_t id, uint32_t kind, uint32_t oid, _Inout_ uint8_t *buffer, uint32_t length, _Out_ uint32_t *counts)'),
     call: f('uint32_t wb_call(uint32_t slot, uint32_t block)'),
+    callThreaded: f('uint32_t wb_call_threaded(uint32_t slot, uint32_t block)'),
     slot: f('int32_t wb_slot(void *b)'),
     blocks: f('void *wb_blocks(void *b)'),
     blockInfo: f('uint32_t wb_block_info(uint32_t which)'),
@@ -137,11 +145,12 @@ export class NativeMiniport implements Miniport {
     private readonly fns: BridgeFunctions,
     private readonly handle: unknown,
     private readonly direct: unknown,
+    threaded: boolean,
   ) {
     this.indications$ = this.indications.asObservable();
     this.completions$ = this.completions.asObservable();
     this.slot = fns.slot(handle);
-    this.call = fns.call;
+    this.call = threaded ? fns.callThreaded : fns.call;
     const count = fns.blockInfo(0);
     const blockSize = fns.blockInfo(1);
     this.blockData = fns.blockInfo(2);
@@ -181,7 +190,7 @@ export class NativeMiniport implements Miniport {
       k.unregister(direct);
       throw new NativeBridgeError(asciiz(error));
     }
-    self = new NativeMiniport(path, k, fns, handle, direct);
+    self = new NativeMiniport(path, k, fns, handle, direct, options.threadedCalls === true);
     return self;
   }
 

@@ -38,8 +38,8 @@ export function parseAgainst(text: string): NativeSpec | undefined {
 }
 
 /** Opens a library in process or, with `isolate`, in a child process. */
-export async function openNative(spec: NativeSpec, config: string, isolate: boolean): Promise<NativeLibrary> {
-  return isolate ? IsolatedMiniport.open(spec.path, { config }) : NativeMiniport.open(spec.path, { config });
+export async function openNative(spec: NativeSpec, config: string, isolate: boolean, threadedCalls = false): Promise<NativeLibrary> {
+  return isolate ? IsolatedMiniport.open(spec.path, { config, threadedCalls }) : NativeMiniport.open(spec.path, { config, threadedCalls });
 }
 
 /**

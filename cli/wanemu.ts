@@ -132,12 +132,13 @@ function program(io: Io): Command {
     .option('-v, --verbose', 'print one line per exchange')
     .option('--against <target>', 'sim (the simulated miniport), or native:<library>[?<config>] (a library implementing bridge/include/wanemu_hw.h)', 'sim')
     .option('--isolate', 'with native: host the library in a child process, so a crash or hang is reported instead of taking wanemu down')
+    .option('--threaded-calls', 'with native: call the library from a thread of its own, for requests that wait on a thread that indicates')
     .option('--realtime', 'run on the real clock instead of the virtual one')
     .option('--json', 'print the results as JSON')
     .option('--junit <file>', 'write JUnit XML for CI')
     .option('--trace <file>', 'record every exchange as pcapng (with several scenarios: FILE-1.pcapng, FILE-2.pcapng, ...)')
     .option('--fail-on <thresholds>', `fail when a metric crosses a threshold (${Object.keys(FAIL_ON_METRICS).join(', ')})`, DEFAULT_FAIL_ON)
-    .action(async (files: string[], o: { verbose?: boolean; realtime?: boolean; json?: boolean; junit?: string; trace?: string; failOn: string; against: string; isolate?: boolean }) => {
+    .action(async (files: string[], o: { verbose?: boolean; realtime?: boolean; json?: boolean; junit?: string; trace?: string; failOn: string; against: string; isolate?: boolean; threadedCalls?: boolean }) => {
       const native = againstOf(o.against);
       let thresholds;
       try {
@@ -152,7 +153,7 @@ function program(io: Io): Command {
       for (const [i, s] of scenarios.entries()) {
         const tracePath = o.trace === undefined ? undefined : scenarios.length === 1 ? o.trace : o.trace.replace(/(\.pcapng)?$/, `-${i + 1}.pcapng`);
         if (o.verbose === true) io.out(`-- ${s.file}: ${s.name}`);
-        const library = native === undefined ? undefined : await openLibrary(native, native.config ?? loopbackConfig(s.miniport, clock), o.isolate === true, io);
+        const library = native === undefined ? undefined : await openLibrary(native, native.config ?? loopbackConfig(s.miniport, clock), o.isolate === true, o.threadedCalls === true, io);
         const target = library === undefined ? {} : { target: (c: Clock) => nativeTarget(library, s.miniport, c) };
         results.push(await runScenario(s, { clock, ...target, ...(o.verbose === true ? { verbose: io.out } : {}), ...(tracePath === undefined ? {} : { tracePath }) }));
       }
@@ -168,10 +169,11 @@ function program(io: Io): Command {
     .description('replay a trace against a target and report where its behaviour diverges from the recording')
     .option('--against <target>', 'the target: sim (the simulated miniport, configured as recorded), or native:<library>[?<config>]', 'sim')
     .option('--isolate', 'with native: host the library in a child process')
+    .option('--threaded-calls', 'with native: call the library from a thread of its own, for requests that wait on a thread that indicates')
     .option('--all', 'count every divergence instead of stopping at the first')
     .option('--speed <speed>', 'max, realtime, or a factor of real time such as 2x', 'max')
     .option('--upper', 'instead, play the recorded miniport side into NdisTapi and the verifier')
-    .action(async (path: string, o: { against: string; all?: boolean; speed: string; upper?: boolean; isolate?: boolean }) => {
+    .action(async (path: string, o: { against: string; all?: boolean; speed: string; upper?: boolean; isolate?: boolean; threadedCalls?: boolean }) => {
       const native = againstOf(o.against);
       if (o.upper === true) {
         const warnUpper = (w: { block: number; offset: number; message: string }): void => io.err(`wanemu: warning: ${path}: block ${w.block} at byte ${w.offset}: ${w.message}`);
@@ -193,7 +195,7 @@ function program(io: Io): Command {
       const target =
         native === undefined
           ? {}
-          : { target: async (config: SimulatedMiniportOptions, clock: VirtualClock) => nativeTarget(await openLibrary(native, native.config ?? loopbackConfig(config, 'virtual'), o.isolate === true, io), config, clock) };
+          : { target: async (config: SimulatedMiniportOptions, clock: VirtualClock) => nativeTarget(await openLibrary(native, native.config ?? loopbackConfig(config, 'virtual'), o.isolate === true, o.threadedCalls === true, io), config, clock) };
       const r = await replay(path, { all: o.all === true, speed, onWarning: warn, onProgress: (records, bytes) => bar?.update(bytes, { records }), ...target });
       bar?.update(size, { records: r.records });
       bar?.stop();
@@ -249,9 +251,9 @@ function againstOf(text: string): NativeSpec | undefined {
 }
 
 /** Opens a native library; a library that cannot be opened is bad input. Crashes of an isolated one are reported. */
-async function openLibrary(spec: NativeSpec, config: string, isolate: boolean, io: Io): Promise<NativeLibrary> {
+async function openLibrary(spec: NativeSpec, config: string, isolate: boolean, threadedCalls: boolean, io: Io): Promise<NativeLibrary> {
   try {
-    const library = await openNative(spec, config, isolate);
+    const library = await openNative(spec, config, isolate, threadedCalls);
     if (library instanceof IsolatedMiniport) library.crash$.subscribe((c) => io.err(`wanemu: ${c.message}`));
     return library;
   } catch (e) {

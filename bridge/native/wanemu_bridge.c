@@ -86,6 +86,19 @@ typedef struct wb_bridge {
     uint32_t next_token;
     wb_waiter *waiters;
     uint8_t *blocks; /* WB_BLOCKS call blocks of WB_BLOCK bytes: see wb_call */
+
+    /* Threaded calls (wb_call_threaded): the library runs on a thread of the bridge's own while
+       the JavaScript thread waits, answering other threads' indications meanwhile. */
+    pthread_t call_thread;
+    int call_thread_started;
+    pthread_cond_t call_cv;
+    int job_pending;
+    int job_busy;
+    int job_done;
+    uint32_t job_block;
+    uint32_t job_status;
+    int js_waiting; /* the JavaScript thread waits in wb_call_threaded */
+    int js_wake;    /* a record needs JavaScript now (an indication waiting for its answer) */
     uint64_t records; /* records queued, for the tests' and benches' checks */
     uint64_t wakeups;
 } wb_bridge;
@@ -159,6 +172,11 @@ static void cb_indicate(void *context, uint32_t status, uint8_t *buffer, uint32_
     }
     pthread_mutex_lock(&b->lock);
     uint32_t token = enqueue(b, WB_REC_INDICATE, status, 0, 0, 0, buffer, length, 1);
+    if (token != 0 && b->js_waiting) {
+        /* JavaScript waits in a threaded call: it answers from there. */
+        b->js_wake = 1;
+        pthread_cond_broadcast(&b->call_cv);
+    }
     if (token != 0) {
         wb_waiter w = {token, buffer, length, 0, b->waiters};
         b->waiters = &w;
@@ -273,6 +291,7 @@ WB_EXPORT wb_bridge *wb_open(const char *path, const char *config, uint32_t ring
     pthread_mutex_init(&b->lock, NULL);
     pthread_cond_init(&b->room, NULL);
     pthread_cond_init(&b->answered, NULL);
+    pthread_cond_init(&b->call_cv, NULL);
     b->callbacks.struct_size = sizeof b->callbacks;
     b->callbacks.abi_version = WANEMU_HW_ABI_VERSION;
     b->callbacks.context = b;
@@ -353,6 +372,81 @@ WB_EXPORT uint32_t wb_call(uint32_t slot, uint32_t n) {
     uint32_t status = wb_request(b, p[0], p[1], p[2], (uint8_t *)p + WB_BLOCK_DATA, length, &p[4]);
     p[6] = __atomic_load_n(&b->used, __ATOMIC_ACQUIRE) != 0;
     p[7] = status;
+    return status;
+}
+
+static void *call_loop(void *arg) {
+    wb_bridge *b = arg;
+    pthread_mutex_lock(&b->lock);
+    for (;;) {
+        while (!b->job_pending && !b->closing) pthread_cond_wait(&b->call_cv, &b->lock);
+        if (!b->job_pending) break;
+        b->job_pending = 0;
+        uint32_t *p = (uint32_t *)(b->blocks + (size_t)(b->job_block % WB_BLOCKS) * WB_BLOCK);
+        pthread_mutex_unlock(&b->lock);
+        uint32_t length = p[3] > WB_BLOCK - WB_BLOCK_DATA ? WB_BLOCK - WB_BLOCK_DATA : p[3];
+        p[4] = 0;
+        p[5] = 0;
+        uint32_t status = b->device == NULL ? WANEMU_NDIS_STATUS_FAILURE : b->hw_request(b->device, p[0], p[1], p[2], (uint8_t *)p + WB_BLOCK_DATA, length, &p[4], &p[5]);
+        pthread_mutex_lock(&b->lock);
+        b->job_status = status;
+        b->job_done = 1;
+        pthread_cond_broadcast(&b->call_cv);
+    }
+    pthread_mutex_unlock(&b->lock);
+    return NULL;
+}
+
+/*
+ * As wb_call, but the library runs on the bridge's call thread while the JavaScript thread
+ * waits here and answers indications other threads make meanwhile (each waits for its answer):
+ * for libraries whose requests wait on a thread that calls indicate_status. Costs a thread
+ * handoff per request. A request made while one is running this way runs directly.
+ */
+WB_EXPORT uint32_t wb_call_threaded(uint32_t slot, uint32_t n) {
+    wb_bridge *b = slots[slot % WB_SLOTS];
+    if (b == NULL) return WANEMU_NDIS_STATUS_FAILURE;
+    pthread_mutex_lock(&b->lock);
+    if (b->closing || b->device == NULL) {
+        pthread_mutex_unlock(&b->lock);
+        return WANEMU_NDIS_STATUS_FAILURE;
+    }
+    if (b->job_busy) {
+        pthread_mutex_unlock(&b->lock);
+        return wb_call(slot, n);
+    }
+    if (!b->call_thread_started) {
+        if (pthread_create(&b->call_thread, NULL, call_loop, b) != 0) {
+            pthread_mutex_unlock(&b->lock);
+            return wb_call(slot, n);
+        }
+        b->call_thread_started = 1;
+    }
+    b->job_busy = 1;
+    b->job_block = n;
+    b->job_done = 0;
+    b->job_pending = 1;
+    b->js_waiting = 1;
+    pthread_cond_broadcast(&b->call_cv);
+    while (!b->job_done) {
+        if (b->js_wake) {
+            b->js_wake = 0;
+            pthread_mutex_unlock(&b->lock);
+            b->in_call++;
+            if (b->direct != NULL) b->direct(0, NULL, 0); /* JavaScript drains the ring, answering */
+            b->in_call--;
+            pthread_mutex_lock(&b->lock);
+            continue;
+        }
+        pthread_cond_wait(&b->call_cv, &b->lock);
+    }
+    b->js_waiting = 0;
+    b->job_busy = 0;
+    uint32_t status = b->job_status;
+    uint32_t *p = (uint32_t *)(b->blocks + (size_t)(n % WB_BLOCKS) * WB_BLOCK);
+    p[6] = b->used != 0;
+    p[7] = status;
+    pthread_mutex_unlock(&b->lock);
     return status;
 }
 
@@ -455,6 +549,13 @@ WB_EXPORT void wb_close(wb_bridge *b) {
         b->in_call--;
     }
     pthread_mutex_lock(&b->lock);
+    int started = b->call_thread_started;
+    b->call_thread_started = 0;
+    b->closing = 1;
+    pthread_cond_broadcast(&b->call_cv);
+    pthread_mutex_unlock(&b->lock);
+    if (started) pthread_join(b->call_thread, NULL);
+    pthread_mutex_lock(&b->lock);
     b->closing = 1;
     b->device = NULL;
     pthread_cond_broadcast(&b->room);
@@ -471,6 +572,7 @@ WB_EXPORT void wb_free(wb_bridge *b) {
     pthread_mutex_destroy(&b->lock);
     pthread_cond_destroy(&b->room);
     pthread_cond_destroy(&b->answered);
+    pthread_cond_destroy(&b->call_cv);
     dlclose(b->library);
     free(b->ring);
     free(b->blocks);

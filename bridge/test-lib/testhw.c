@@ -13,6 +13,10 @@
  *   0xFF000003 INVERT: every byte inverted in place, bytes_used = length.
  *   0xFF000004 PEND_THREAD: pended; a new thread completes it 1 ms later with every byte
  *              incremented, status success, bytes_used = length.
+ *   0xFF000005 WAIT_INDICATE: the request starts a thread that indicates an NDIS_TAPI_EVENT
+ *              with indicate_status and waits for it to finish: success, and the first 4 bytes
+ *              of the buffer set to the ulParam2 written back (deadlocks unless the call is
+ *              threaded: wanemu must answer the indication while the request waits).
  * Controls:
  *   "threads n=<threads> each=<count> mode=post|indicate": starts the threads; each makes
  *     <count> NDIS_TAPI_INDICATION NDIS_TAPI_EVENTs with htLine = thread number + 1 and
@@ -41,6 +45,7 @@
 #define OID_LAYOUT 0xFF000002u
 #define OID_INVERT 0xFF000003u
 #define OID_PEND_THREAD 0xFF000004u
+#define OID_WAIT_INDICATE 0xFF000005u
 #define MAX_THREADS 64
 
 struct wanemu_hw_device {
@@ -123,6 +128,19 @@ static void *complete_later(void *arg) {
     return NULL;
 }
 
+static void *indicate_once(void *arg) {
+    wanemu_hw_device *d = arg;
+    uint8_t e[sizeof(wanemu_ndis_tapi_event)];
+    event_at(e, 1, 0, 2, 0x20000, 0, 0);
+    d->cb->indicate_status(d->cb->context, WANEMU_NDIS_STATUS_TAPI_INDICATION, e, sizeof e);
+    wanemu_ndis_tapi_event back;
+    memcpy(&back, e, sizeof back);
+    pthread_mutex_lock(&d->lock);
+    d->writeback_sum = back.ulParam2;
+    pthread_mutex_unlock(&d->lock);
+    return NULL;
+}
+
 WANEMU_HW_EXPORT uint32_t wanemu_hw_request(wanemu_hw_device *d, uint32_t request_id, uint32_t kind, uint32_t oid, uint8_t *buffer, uint32_t length,
                                             uint32_t *bytes_used, uint32_t *bytes_needed) {
     (void)kind;
@@ -159,6 +177,17 @@ WANEMU_HW_EXPORT uint32_t wanemu_hw_request(wanemu_hw_device *d, uint32_t reques
         d->npend++;
         pthread_mutex_unlock(&d->lock);
         return WANEMU_NDIS_STATUS_PENDING;
+    }
+    case OID_WAIT_INDICATE: {
+        pthread_t t;
+        if (length < 4 || pthread_create(&t, NULL, indicate_once, d) != 0) return WANEMU_NDIS_STATUS_FAILURE;
+        pthread_join(t, NULL);
+        pthread_mutex_lock(&d->lock);
+        uint32_t v = (uint32_t)d->writeback_sum;
+        pthread_mutex_unlock(&d->lock);
+        memcpy(buffer, &v, 4);
+        *bytes_used = 4;
+        return WANEMU_NDIS_STATUS_SUCCESS;
     }
     default:
         return WANEMU_NDIS_STATUS_INVALID_OID;

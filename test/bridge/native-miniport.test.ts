@@ -160,6 +160,34 @@ describe('NativeMiniport over the test library', () => {
   });
 });
 
+describe('NativeMiniport with threaded calls', () => {
+  it('answers an indication from a thread the request waits for, instead of deadlocking', async () => {
+    const m = await NativeMiniport.open(TESTHW, { threadedCalls: true });
+    try {
+      let seen = 0;
+      m.attach({
+        indicate: (_s, b) => {
+          seen++;
+          new DataView(b.buffer, b.byteOffset, b.byteLength).setUint32(32, 0x7f00_0230, true);
+        },
+        complete: () => undefined,
+      });
+      const buf = new Uint8Array(8);
+      const c = counts();
+      expect(m.request(1, 'query', 0xff00_0005, buf, c)).toBe(NDIS_STATUS_SUCCESS);
+      expect(seen).toBe(1);
+      expect(new DataView(buf.buffer).getUint32(0, true)).toBe(0x7f00_0230);
+      expect(c.bytesUsed).toBe(4);
+      // Ordinary requests still work the same way.
+      const inv = Uint8Array.from([1]);
+      expect(m.request(2, 'query', OID_INVERT, inv, c)).toBe(NDIS_STATUS_SUCCESS);
+      expect([...inv]).toEqual([0xfe]);
+    } finally {
+      m.close();
+    }
+  });
+});
+
 describe('NativeMiniport refusing a library', () => {
   it('names the ABI versions when the library implements another', async () => {
     expect(existsSync(WRONG_ABI)).toBe(true);
