@@ -3,6 +3,16 @@ import { StructAccess } from './struct-access.js';
 
 const TWO_32 = 4294967296;
 
+/** A 64-bit member as a number: the low word alone when the high one is 0 (an int V8 keeps unboxed). */
+function wide(dv: DataView, at: number): number {
+  const hi = dv.getUint32(at + 4, true);
+  const lo = dv.getUint32(at, true);
+  return hi === 0 ? lo : hi * TWO_32 + lo;
+}
+
+/** The high word of a non-negative number below 2^53 (division then ToUint32 truncates, as floor does here). */
+const high = (v: number): number => (v < TWO_32 ? 0 : (v / TWO_32) >>> 0);
+
 /**
  * NDIS_TAPI_EVENT read and written in place at the schema's offsets for one ABI, without
  * allocating: `read` fills the public fields, which stay valid until the next read. Used on both
@@ -55,17 +65,17 @@ export class TapiEventFields {
   read(dv: DataView): boolean {
     if (dv.byteLength < this.size) return false;
     if (this.wideHandles) {
-      this.htLine = dv.getUint32(this.oLine + 4, true) * TWO_32 + dv.getUint32(this.oLine, true);
-      this.htCall = dv.getUint32(this.oCall + 4, true) * TWO_32 + dv.getUint32(this.oCall, true);
+      this.htLine = wide(dv, this.oLine);
+      this.htCall = wide(dv, this.oCall);
     } else {
       this.htLine = dv.getUint32(this.oLine, true);
       this.htCall = dv.getUint32(this.oCall, true);
     }
     this.msg = dv.getUint32(this.oMsg, true);
     if (this.wideParams) {
-      this.p1 = dv.getUint32(this.o1 + 4, true) * TWO_32 + dv.getUint32(this.o1, true);
-      this.p2 = dv.getUint32(this.o2 + 4, true) * TWO_32 + dv.getUint32(this.o2, true);
-      this.p3 = dv.getUint32(this.o3 + 4, true) * TWO_32 + dv.getUint32(this.o3, true);
+      this.p1 = wide(dv, this.o1);
+      this.p2 = wide(dv, this.o2);
+      this.p3 = wide(dv, this.o3);
     } else {
       this.p1 = dv.getUint32(this.o1, true);
       this.p2 = dv.getUint32(this.o2, true);
@@ -77,29 +87,29 @@ export class TapiEventFields {
   /** ulParam2 alone (for LINE_NEWCALL: the htCall NDISTAPI wrote back); 0 when too short. */
   param2(dv: DataView): number {
     if (dv.byteLength < this.size) return 0;
-    return this.wideParams ? dv.getUint32(this.o2 + 4, true) * TWO_32 + dv.getUint32(this.o2, true) : dv.getUint32(this.o2, true);
+    return this.wideParams ? wide(dv, this.o2) : dv.getUint32(this.o2, true);
   }
 
   setParam2(dv: DataView, value: number): void {
     dv.setUint32(this.o2, value >>> 0, true);
-    if (this.wideParams) dv.setUint32(this.o2 + 4, Math.floor(value / TWO_32) >>> 0, true);
+    if (this.wideParams) dv.setUint32(this.o2 + 4, high(value), true);
   }
 
   write(dv: DataView, htLine: number, htCall: number, msg: number, p1: number, p2: number, p3: number): void {
     dv.setUint32(this.oLine, htLine >>> 0, true);
     dv.setUint32(this.oCall, htCall >>> 0, true);
     if (this.wideHandles) {
-      dv.setUint32(this.oLine + 4, Math.floor(htLine / TWO_32) >>> 0, true);
-      dv.setUint32(this.oCall + 4, Math.floor(htCall / TWO_32) >>> 0, true);
+      dv.setUint32(this.oLine + 4, high(htLine), true);
+      dv.setUint32(this.oCall + 4, high(htCall), true);
     }
     dv.setUint32(this.oMsg, msg >>> 0, true);
     dv.setUint32(this.o1, p1 >>> 0, true);
     dv.setUint32(this.o2, p2 >>> 0, true);
     dv.setUint32(this.o3, p3 >>> 0, true);
     if (this.wideParams) {
-      dv.setUint32(this.o1 + 4, Math.floor(p1 / TWO_32) >>> 0, true);
-      dv.setUint32(this.o2 + 4, Math.floor(p2 / TWO_32) >>> 0, true);
-      dv.setUint32(this.o3 + 4, Math.floor(p3 / TWO_32) >>> 0, true);
+      dv.setUint32(this.o1 + 4, high(p1), true);
+      dv.setUint32(this.o2 + 4, high(p2), true);
+      dv.setUint32(this.o3 + 4, high(p3), true);
     }
     const pad = this.padding;
     for (let i = 0; i < pad.length; i++) dv.setUint32(pad[i]!, 0, true);
