@@ -156,14 +156,17 @@ export class SimCore {
       call.timer.cancel();
       call.timer = undefined;
     }
-    const wasConnected = call.state === LINECALLSTATE_CONNECTED;
+    const from = call.state;
+    const wasConnected = from === LINECALLSTATE_CONNECTED;
     if (to === LINECALLSTATE_CONNECTED) {
       // ndis-tapi.md §8: the line-up comes before CONNECTED is indicated.
       this.bringUp(call);
-      if (call.closed) return true;
     } else if (call.linkUp) {
       this.bringDown(call);
     }
+    // NDISTAPI may act on the call from inside the line-up or line-down (CLOSE_CALL, DROP):
+    // then that action has moved it, and this one is over.
+    if (call.closed || call.state !== from) return true;
     if (to === LINECALLSTATE_IDLE) call.line.busy[call.addressId]!--;
     call.state = to;
     call.stateMode = mode;

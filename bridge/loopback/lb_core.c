@@ -369,14 +369,17 @@ int lb_move(lb_dev *d, lb_call *call, int event, uint32_t given, int hasGiven, u
         lb_cancel_timer(d, call->timer);
         call->timer = NULL;
     }
-    int wasConnected = call->state == LINECALLSTATE_CONNECTED;
+    uint32_t from = call->state;
+    int wasConnected = from == LINECALLSTATE_CONNECTED;
     if (to == LINECALLSTATE_CONNECTED) {
         /* ndis-tapi.md §8: the line-up comes before CONNECTED is indicated. */
         bring_up(d, call);
-        if (call->closed) return 1;
     } else if (call->linkUp) {
         bring_down(d, call);
     }
+    /* NDISTAPI may act on the call from inside the line-up or line-down (CLOSE_CALL, DROP):
+       then that action has moved it, and this one is over (as sim-core.ts move()). */
+    if (call->closed || call->state != from) return 1;
     if (to == LINECALLSTATE_IDLE) call->line->busy[call->addressId]--;
     call->state = to;
     call->stateMode = mode;
