@@ -11,6 +11,8 @@ export interface Koffi {
   register(fn: (...args: never[]) => unknown, type: unknown): unknown;
   unregister(callback: unknown): void;
   view(pointer: unknown, length: number): ArrayBuffer;
+  alloc(type: string, length: number): unknown;
+  free(pointer: unknown): void;
 }
 
 export interface KoffiLibrary {

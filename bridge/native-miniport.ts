@@ -48,12 +48,12 @@ interface BridgeFunctions {
   free(b: unknown): void;
 }
 
-/** koffi type names are global: the callback type is declared once per process. */
+/** The callback type, anonymous: koffi's type names are global to the process, which may load this module more than once (jest). */
 let directType: unknown;
 const bound = new Map<string, BridgeFunctions>();
 
 function bind(k: Koffi, path: string): { fns: BridgeFunctions; directType: unknown } {
-  directType ??= k.pointer(k.proto('void wb_direct_fn(uint32_t status, uint8_t *buffer, uint32_t length)'));
+  directType ??= k.pointer(k.proto('void (uint32_t status, uint8_t *buffer, uint32_t length)'));
   const known = bound.get(path);
   if (known !== undefined) return { fns: known, directType };
   let lib;
@@ -64,7 +64,7 @@ function bind(k: Koffi, path: string): { fns: BridgeFunctions; directType: unkno
   }
   const f = (d: string) => lib.func(d);
   const fns = {
-    open: f('void *wb_open(const char *path, const char *config, uint32_t ring_bytes, wb_direct_fn *direct, _Out_ uint8_t *error, uint32_t error_size)'),
+    open: f('void *wb_open(const char *path, const char *config, uint32_t ring_bytes, void *direct, _Out_ uint8_t *error, uint32_t error_size)'),
     opened: f('int32_t wb_opened(void *b)'),
     request: f('uint32_t wb_request(void *b, uint32_t id, uint32_t kind, uint32_t oid, _Inout_ uint8_t *buffer, uint32_t length, _Out_ uint32_t *counts)'),
     call: f('uint32_t wb_call(uint32_t slot, uint32_t block)'),
