@@ -23,7 +23,9 @@ export type CallEvent =
   | 'remoteBusy'
   | 'remoteFail'
   | 'remoteHangUp'
-  | 'drop';
+  | 'drop'
+  | 'transfer'
+  | 'redirect';
 
 interface Transition {
   /** The states the event applies in. */
@@ -73,6 +75,10 @@ export const CALL_TRANSITIONS: Readonly<Record<CallEvent, Transition>> = {
   remoteHangUp: { from: [LINECALLSTATE_CONNECTED], to: LINECALLSTATE_DISCONNECTED },
   /** OID_TAPI_DROP, or CLOSE_CALL on a live call. */
   drop: { from: LIVE, to: LINECALLSTATE_IDLE },
+  /** wanemu's device-specific blind transfer (docs/dev-specific.md): the connected call leaves for another party. */
+  transfer: { from: [LINECALLSTATE_CONNECTED], to: LINECALLSTATE_IDLE },
+  /** wanemu's device-specific redirect: an offered call is deflected before it is answered. */
+  redirect: { from: OFFERED, to: LINECALLSTATE_IDLE },
 };
 
 /** Each event's `from` states as one bit mask (every LINECALLSTATE_* is a single bit). */

@@ -17,6 +17,7 @@ import { CompletionPolicies, type CompletionPolicy } from './completion-policy.j
 import type { ByteCounts, Completion, Miniport, MiniportSink, StatusIndication } from './miniport.js';
 import { CALL_OIDS } from './oids/call-oids.js';
 import { GET_ID_OID } from './oids/get-id.js';
+import { DEV_SPECIFIC_OID } from './oids/dev-specific.js';
 import { INFO_OIDS } from './oids/info-oids.js';
 import { LINE_OIDS } from './oids/line-oids.js';
 import { WAN_OIDS } from './oids/wan-oids.js';
@@ -26,7 +27,7 @@ import { SimCore } from './sim-core.js';
 import { ViewCache, type StructAccess } from './struct-access.js';
 import { resolveConfig, type SimulatedMiniportConfig, type SimulatedMiniportOptions } from './sim-config.js';
 
-const ENTRIES: ReadonlyMap<number, OidEntry> = new Map([...WAN_OIDS, ...LINE_OIDS, ...CALL_OIDS, ...INFO_OIDS, GET_ID_OID].map((e) => [e.oid, e]));
+const ENTRIES: ReadonlyMap<number, OidEntry> = new Map([...WAN_OIDS, ...LINE_OIDS, ...CALL_OIDS, ...INFO_OIDS, GET_ID_OID, DEV_SPECIFIC_OID].map((e) => [e.oid, e]));
 
 /**
  * The OIDs the simulated miniport serves (OID_WAN_GET_INFO and the TAPI ones); every other TAPI

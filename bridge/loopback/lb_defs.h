@@ -1515,6 +1515,10 @@
 #define TO_remoteHangUp 0x00004000u
 #define FROM_drop 0x0000437Eu
 #define TO_drop 0x00000001u
+#define FROM_transfer 0x00000100u
+#define TO_transfer 0x00000001u
+#define FROM_redirect 0x00000006u
+#define TO_redirect 0x00000001u
 #define PROGRESS_STATES_MASK 0x00000230u
 #define SIMULATED_CALL_STATES 0x0000437Fu
 #define SUPPORTED_LINE_STATES 0x000406CFu
