@@ -28,6 +28,10 @@ import {
   type StructInput,
   type StructName,
   type StructValue,
+  OID_TAPI_DEV_SPECIFIC,
+  WANEMU_BLIND_TRANSFER,
+  WANEMU_REDIRECT,
+  WANEMU_TRANSFER_TAG,
 } from '../oid/index.js';
 import { getIdBuffer } from './get-id-buffer.js';
 import type { NdisTapi, RequestResult } from './ndis-tapi.js';
@@ -169,6 +173,26 @@ export class NdisTapiClient {
     const buffer = getIdBuffer(this.shim.miniport.abi, this.shim.miniport.variant, select, deviceClass, reserve);
     if (isCodecError(buffer)) return Promise.reject(buffer);
     return this.sendBytes(OID_TAPI_GET_ID, 'NDIS_TAPI_GET_ID', buffer);
+  }
+
+  /**
+   * wanemu's call transfer over OID_TAPI_DEV_SPECIFIC (docs/dev-specific.md): a blind transfer of
+   * a connected call, or a redirect of an offered one, to `destination`.
+   */
+  async transferCall(htCall: number, operation: 'blind' | 'redirect', destination: string): Promise<TypedResult<'NDIS_TAPI_DEV_SPECIFIC'>> {
+    const codec = this.codec('NDIS_TAPI_DEV_SPECIFIC');
+    const at = codec.layout.offsets['Params'] ?? 0;
+    const name = new TextEncoder().encode(destination);
+    const size = 8 + name.length + 1;
+    const head = codec.encode({ hdLine: this.hdLine(this.shim.calls.get(htCall)?.htLine ?? 0), ulAddressID: 0, hdCall: this.hdCall(htCall), ulParamsSize: size });
+    if (isCodecError(head)) return Promise.reject(head);
+    const buffer = new Uint8Array(Math.max(head.length, at + size));
+    buffer.set(head);
+    const dv = new DataView(buffer.buffer);
+    dv.setUint32(at, WANEMU_TRANSFER_TAG, true);
+    dv.setUint32(at + 4, operation === 'blind' ? WANEMU_BLIND_TRANSFER : WANEMU_REDIRECT, true);
+    buffer.set(name, at + 8);
+    return this.sendBytes(OID_TAPI_DEV_SPECIFIC, 'NDIS_TAPI_DEV_SPECIFIC', buffer);
   }
 
   /** The miniport's hdLine for an open line (0 when NDISTAPI has not opened it). */

@@ -25,3 +25,4 @@ export { CodecError, isCodecError, type CodecErrorReason } from './codec/codec-e
 export type { StructInput, StructValue, VarPartName } from './codec/value-types.js';
 export { TAPI_OIDS, kindOfOid, structureOfOid, tapiOidInfo, type RequestKind, type Requirement, type TapiOidInfo } from './oid-requests.js';
 export { asciiz } from './tapi-string.js';
+export { WANEMU_BLIND_TRANSFER, WANEMU_REDIRECT, WANEMU_TRANSFER_TAG } from './wanemu-transfer.js';

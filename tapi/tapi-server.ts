@@ -5,10 +5,13 @@ import {
   LINECALLPRIVILEGE_MONITOR,
   LINECALLPRIVILEGE_NONE,
   LINECALLPRIVILEGE_OWNER,
+  LINECALLSTATE_ACCEPTED,
+  LINECALLSTATE_CONNECTED,
   LINECALLSTATE_IDLE,
   LINECALLSTATE_OFFERING,
   LINEERR_BADDEVICEID,
   LINEERR_INCOMPATIBLEAPIVERSION,
+  LINEERR_INVALADDRESS,
   LINEERR_INVALAPPHANDLE,
   LINEERR_INVALAPPNAME,
   LINEERR_INVALCALLHANDLE,
@@ -19,7 +22,6 @@ import {
   LINEERR_INVALPRIVSELECT,
   LINEERR_NOTOWNER,
   LINEERR_OPERATIONFAILED,
-  LINEERR_OPERATIONUNAVAIL,
   LINEERR_TARGETNOTFOUND,
   LINEERR_TARGETSELF,
   LINEMEDIAMODE_UNKNOWN,
@@ -383,10 +385,28 @@ export class TapiServer {
     return { mediaMode: isCodecError(r.value) ? h.call.mediaMode : r.value.LineCallInfo.ulMediaMode, numOwners: h.call.owners, numMonitors: h.call.monitors, bytes: r.buffer };
   }
 
-  /** BlindTransfer and Redirect: NDISTAPI has no OID for them (docs/tapi.md, decision 7). */
-  blindTransfer(hCall: number): number {
+  /**
+   * lineBlindTransfer: an owner, a CONNECTED call. NDISTAPI has no OID for it; the request goes to
+   * the miniport as wanemu's OID_TAPI_DEV_SPECIFIC transfer (docs/tapi.md, decision 7), and a
+   * miniport without it answers NDIS_STATUS_TAPI_OPERATIONUNAVAIL, which LINE_REPLY carries.
+   */
+  blindTransfer(hCall: number, destination: string, requestId = 0): number {
+    return this.transfer(hCall, destination, requestId, 'blind');
+  }
+
+  /** lineRedirect: an owner, an OFFERING (or ACCEPTED) call, the same way as blindTransfer. */
+  redirect(hCall: number, destination: string, requestId = 0): number {
+    return this.transfer(hCall, destination, requestId, 'redirect');
+  }
+
+  private transfer(hCall: number, destination: string, requestId: number, how: 'blind' | 'redirect'): number {
     const h = this.owned(hCall, true);
-    return typeof h === 'number' ? h : lineErr(LINEERR_OPERATIONUNAVAIL);
+    if (typeof h === 'number') return h;
+    if (destination === '') return lineErr(LINEERR_INVALADDRESS);
+    const s = h.call.state;
+    const allowed = how === 'blind' ? s === LINECALLSTATE_CONNECTED : s === LINECALLSTATE_OFFERING || s === LINECALLSTATE_ACCEPTED;
+    if (!allowed) return lineErr(LINEERR_INVALCALLSTATE);
+    return this.reply(h.handle.open.app, this.requestId(requestId), this.client.transferCall(h.call.htCall, how, destination).then((r) => lineErrOfStatus(r.status)));
   }
 
   /** The privilege an application's handle has (0 when the handle is not valid). */

@@ -5,17 +5,14 @@ import {
   NDIS_STATUS_TAPI_INVALLINEHANDLE,
   NDIS_STATUS_TAPI_OPERATIONUNAVAIL,
   OID_TAPI_DEV_SPECIFIC,
+  WANEMU_BLIND_TRANSFER,
+  WANEMU_REDIRECT,
+  WANEMU_TRANSFER_TAG,
 } from '../../oid/index.js';
 import type { SimCore } from '../sim-core.js';
 import type { StructAccess } from '../struct-access.js';
 import type { OidEntry, RequestContext } from './request-context.js';
 
-/** "WXFR" read as a little-endian u32: the tag of wanemu's transfer requests in Params. */
-export const WANEMU_TRANSFER_TAG = 0x5246_5857;
-/** Params operation: blind transfer of a connected call. */
-export const WANEMU_BLIND_TRANSFER = 1;
-/** Params operation: redirect of an offered call. */
-export const WANEMU_REDIRECT = 2;
 
 /**
  * OID_TAPI_DEV_SPECIFIC (ndis-tapi.md §6.16) carrying wanemu's call transfer (docs/dev-specific.md):

@@ -59,6 +59,64 @@ async function rig(priorities?: HandoffPriorities) {
 
 const msgs = (ms: readonly LineMessage[]) => ms.map((m) => [m.msg, m.param1, m.param2, m.param3]);
 
+describe('the TAPI server: an incoming call answered and blind-transferred', () => {
+  it('new call, OFFERING, Answer and its LINE_REPLY, BlindTransfer and its LINE_REPLY, IDLE, DeallocateCall, then the handle is invalid', async () => {
+    const { miniport, server, app, open, drain, verifier } = await rig();
+    const a = app('agent.exe', 0x51);
+    await open(a, LINECALLPRIVILEGE_OWNER, LINEMEDIAMODE_DIGITALDATA, 0x5100);
+    const offer = miniport.remote.offer({ mediaMode: LINEMEDIAMODE_DIGITALDATA, callerId: '5550100' });
+    expect(offer.ok).toBe(true);
+    const first = drain(a);
+    expect(msgs(first)).toEqual([
+      [LINE_APPNEWCALL, 0, first[0]!.param2, LINECALLPRIVILEGE_OWNER],
+      [LINE_CALLSTATE, LINECALLSTATE_OFFERING, 0, LINECALLPRIVILEGE_OWNER],
+    ]);
+    const hCall = first[0]!.param2;
+    // BlindTransfer needs a connected call.
+    expect(server.blindTransfer(hCall, '5557000')).toBe(lineErr(LINEERR_INVALCALLSTATE));
+    const answerId = server.answer(hCall);
+    await settle();
+    expect(msgs(drain(a))).toEqual([
+      [LINE_CALLSTATE, LINECALLSTATE_CONNECTED, 0, 0],
+      [LINE_REPLY, answerId, 0, 0],
+    ]);
+    expect(server.blindTransfer(hCall, '')).toBe(lineErr(0x80000010));
+    const transferId = server.blindTransfer(hCall, '5557000', 77);
+    expect(transferId).toBe(77);
+    await settle();
+    expect(msgs(drain(a))).toEqual([
+      [LINE_CALLSTATE, LINECALLSTATE_IDLE, 0, 0],
+      [LINE_REPLY, 77, 0, 0],
+    ]);
+    expect(miniport.calls[0]!.state).toBe(LINECALLSTATE_IDLE);
+    expect(await server.deallocateCall(hCall)).toBe(0);
+    expect(miniport.callCount).toBe(0);
+    expect(await server.deallocateCall(hCall)).toBe(lineErr(LINEERR_INVALCALLHANDLE));
+    expect(server.answer(hCall)).toBe(lineErr(LINEERR_INVALCALLHANDLE));
+    expect(verifier.violations).toEqual([]);
+  });
+
+  it('redirects an offered call, and refuses to redirect a connected one', async () => {
+    const { miniport, server, app, open, drain } = await rig();
+    const a = app('agent.exe');
+    await open(a, LINECALLPRIVILEGE_OWNER, LINEMEDIAMODE_DIGITALDATA);
+    miniport.remote.offer({ mediaMode: LINEMEDIAMODE_DIGITALDATA });
+    const h1 = drain(a)[0]!.param2;
+    const id = server.redirect(h1, '5558000');
+    await settle();
+    expect(msgs(drain(a))).toEqual([
+      [LINE_CALLSTATE, LINECALLSTATE_IDLE, 0, 0],
+      [LINE_REPLY, id, 0, 0],
+    ]);
+    miniport.remote.offer({ mediaMode: LINEMEDIAMODE_DIGITALDATA });
+    const h2 = drain(a)[0]!.param2;
+    server.answer(h2);
+    await settle();
+    drain(a);
+    expect(server.redirect(h2, '5558000')).toBe(lineErr(LINEERR_INVALCALLSTATE));
+  });
+});
+
 describe('the TAPI server: an incoming call answered and secured', () => {
   it('gives the owner and the monitor their handles, answers with LINE_REPLY, secures for the owner only', async () => {
     const { miniport, server, app, open, drain, verifier } = await rig();
