@@ -32,7 +32,7 @@ import {
   NDIS_STATUS_SUCCESS,
   isCodecError,
 } from '../oid/index.js';
-import type { NdisTapi } from '../ndistapi/ndis-tapi.js';
+import type { NdisTapi, RequestResult } from '../ndistapi/ndis-tapi.js';
 import type { NdisTapiClient } from '../ndistapi/ndis-tapi-client.js';
 import type { LineEvent } from '../ndistapi/line-event.js';
 import { HandoffPriorities, PROBING_ORDER } from './handoff-priorities.js';
@@ -51,6 +51,8 @@ export interface TapiServerOptions {
   readonly priorities?: HandoffPriorities;
   /** Line devices the provider has (default: as PROVIDER_INITIALIZE reports). */
   readonly lines?: number;
+  /** Told the final result of every OID the server sends (for statistics). */
+  readonly onResult?: (r: RequestResult) => void;
 }
 
 /** A call an application holds, found by its hCall. */
@@ -83,11 +85,28 @@ export class TapiServer {
   /** Lines open at the miniport, by device id: the media modes last set for default detection. */
   private readonly deviceDetect = new Map<number, number>();
 
+  private readonly client: NdisTapiClient;
+
   constructor(
     readonly shim: NdisTapi,
-    private readonly client: NdisTapiClient,
+    client: NdisTapiClient,
     options: TapiServerOptions = {},
   ) {
+    const hook = options.onResult;
+    // Every OID the server sends goes through the client; with a hook, each result is reported.
+    this.client =
+      hook === undefined
+        ? client
+        : new Proxy(client, {
+            get: (target, key: keyof NdisTapiClient) => {
+              const f: unknown = target[key];
+              if (typeof f !== 'function') return f;
+              return (...args: unknown[]) => {
+                const out: unknown = (f as (...a: unknown[]) => unknown).apply(target, args);
+                return out instanceof Promise ? out.then((r: RequestResult) => (hook(r), r)) : out;
+              };
+            },
+          });
     this.priorities = options.priorities ?? new HandoffPriorities();
     if (options.lines !== undefined) this.numLines = options.lines;
     shim.events$.subscribe((e) => this.onLineEvent(e));

@@ -17,6 +17,7 @@ import {
 } from '../../oid/index.js';
 import { SimulatedMiniport } from '../../miniport/simulated-miniport.js';
 import type { ScriptableMiniport } from '../../miniport/scriptable-miniport.js';
+import { TapiSteps, type TapiStepHost } from './tapi-steps.js';
 import { ExchangeFormatter } from '../../ndistapi/exchange-text.js';
 import { getIdBuffer } from '../../ndistapi/get-id-buffer.js';
 import type { LineEvent } from '../../ndistapi/line-event.js';
@@ -97,6 +98,8 @@ export class ScenarioRunner {
   /** Calls by htCall: when they were offered or placed, and whether they connected. */
   private readonly calls = new Map<number, { start: number; inbound: boolean; connected: boolean }>();
   private executed = 0;
+  /** The TAPI server and its applications, once a scenario has an `app` step. */
+  private tapi: TapiSteps | undefined;
   /** What each `load` step did. */
   readonly loads: LoadOutcome[] = [];
 
@@ -171,6 +174,25 @@ export class ScenarioRunner {
       StatsCollector.bump(this.stats.callsFailed, cause);
       this.calls.delete(e.htCall);
     }
+  }
+
+  private tapiSteps(): TapiSteps {
+    this.tapi ??= new TapiSteps(this.shim, this.client, this.miniport.config.lines);
+    return this.tapi;
+  }
+
+  private tapiHost(step: Step): TapiStepHost {
+    return {
+      value: (member, v) => this.value(step, member, v),
+      capture: (name, v) => void this.vars.set(name, v),
+      fail: (message) => this.fail(step, message),
+      counted: (r) => {
+        this.stats.requests++;
+        if (r.status !== NDIS_STATUS_SUCCESS) StatsCollector.bump(this.stats.requestsFailed, nameOf('NDIS_STATUS', r.status));
+      },
+      record: (app, m) =>
+        this.items.push({ event: 'tapi', fields: { app, msg: m.msg, hDevice: m.hDevice, callbackInstance: m.callbackInstance, param1: m.param1 >>> 0, param2: m.param2 >>> 0, param3: m.param3 >>> 0 }, consumed: false }),
+    };
   }
 
   private fail(step: Step, message: string): never {
@@ -314,6 +336,14 @@ export class ScenarioRunner {
       }
       case 'load':
         await this.load(step, b);
+        return undefined;
+      case 'app':
+        await this.tapiSteps().app(this.tapiHost(step), b);
+        await settle();
+        return undefined;
+      case 'tapi':
+        await this.tapiSteps().call(this.tapiHost(step), b);
+        await settle();
         return undefined;
       case 'repeat': {
         const times = (step.body as { times: number }).times;
@@ -645,6 +675,7 @@ function named(k: string, v: number): string {
   if (k === 'mediaMode') return nameOf('LINEMEDIAMODE', v);
   if (k === 'status') return nameOf('NDIS_STATUS', v);
   if (k === 'oid') return nameOf('OID', v);
+  if (k === 'msg') return nameOf('LINE_MESSAGE', v);
   return k.startsWith('ht') || k.startsWith('hd') || k === 'linkContext' ? `0x${v.toString(16)}` : String(v);
 }
 

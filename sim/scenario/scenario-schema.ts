@@ -1,4 +1,5 @@
 import { RULES } from '../../ndistapi/verifier/rules.js';
+import { TAPI_FUNCTIONS } from './tapi-steps.js';
 
 /*
  * The JSON Schema of scenario files (draft-07, which editors' YAML and JSON plugins read).
@@ -23,10 +24,10 @@ const captures = {
 };
 const callRef = { type: 'object', required: ['call'], additionalProperties: false, properties: { call: variable } };
 
-const EVENTS = ['newCall', 'callState', 'callInfo', 'lineDevState', 'addressState', 'lineClose', 'lineUp', 'lineDown', 'other', 'completion', 'violation'];
+const EVENTS = ['newCall', 'callState', 'callInfo', 'lineDevState', 'addressState', 'lineClose', 'lineUp', 'lineDown', 'other', 'completion', 'violation', 'tapi'];
 
 export const STEP_KINDS = [
-  'bringUp', 'offer', 'answer', 'busy', 'fail', 'hangUp', 'request', 'makeCall', 'expect', 'wait', 'policy', 'complete', 'goto', 'repeat', 'load', 'fault',
+  'bringUp', 'offer', 'answer', 'busy', 'fail', 'hangUp', 'request', 'makeCall', 'expect', 'wait', 'policy', 'complete', 'goto', 'repeat', 'load', 'fault', 'app', 'tapi',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
@@ -175,6 +176,52 @@ const stepProperties: Record<StepKind | 'label' | 'comment', object> = {
       event: { enum: ['newCall', 'callState', 'callInfo', 'lineUp', 'lineDown', 'any'] },
       state: value,
       times: { type: 'integer', minimum: 1 },
+    },
+  },
+  app: {
+    type: 'object',
+    required: ['name'],
+    additionalProperties: false,
+    description: 'A TAPI application on the TAPI server model (started, with the provider, at the first one): lineInitialize, and lineOpen with `open`. Its messages are `event: tapi` with `app: <name>`.',
+    properties: {
+      name: name,
+      module: { type: 'string', minLength: 1, description: 'Its module name, which the handoff priority lists name (default <name>.exe).' },
+      initContext: value,
+      priorities: {
+        type: 'object',
+        description: 'Handoff priority lists, set when the server starts: media mode -> module names, highest first.',
+        additionalProperties: { type: 'array', items: { type: 'string', minLength: 1 } },
+      },
+      open: {
+        type: 'object',
+        required: ['privileges'],
+        additionalProperties: false,
+        properties: {
+          line: { type: 'integer', minimum: 0 },
+          privileges: value,
+          mediaModes: value,
+          context: value,
+          as: { ...name, description: 'Captures the hLine as $as.' },
+        },
+      },
+    },
+  },
+  tapi: {
+    type: 'object',
+    required: ['app', 'do'],
+    additionalProperties: false,
+    description: 'A TAPI function called as an application; its immediate result is checked (a request id for asynchronous ones, LINE_REPLY follows as an event).',
+    properties: {
+      app: name,
+      do: { enum: [...TAPI_FUNCTIONS] },
+      call: value,
+      to: { type: 'string', description: 'The destination of makeCall, blindTransfer, redirect.' },
+      privilege: value,
+      mediaMode: value,
+      target: { type: 'string', description: 'handoff: the module name of the target application.' },
+      requestId: value,
+      result: { ...value, description: 'The expected immediate result (a LINEERR_ name, or a number); a success when not given.' },
+      as: { ...name, description: 'Captures the result (a request id, or the first handle of getNewCalls) as $as.' },
     },
   },
   repeat: {
