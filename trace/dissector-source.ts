@@ -146,13 +146,13 @@ function p.dissector(tvb, pinfo, tree)
   t:add(H.kind, tvb(1, 1))
   t:add(H.direction, tvb(2, 1))
   local kind = tvb(1, 1):uint()
-  if kind == ${RECORD_KINDS.indexOf('remote') + 1} then
+  if kind == ${RECORD_KINDS.indexOf('remote') + 1} or kind == ${RECORD_KINDS.indexOf('tapi') + 1} then
     local length = tvb(28, 4):le_uint()
     if length > tvb:len() - HEADER then length = tvb:len() - HEADER end
     t:add(H.length, tvb(28, 4), length)
     if length > 0 then
       t:add(H.action, tvb(HEADER, length))
-      pinfo.cols.info = "remote " .. tvb(HEADER, length):string()
+      pinfo.cols.info = (KINDS[kind] or "?") .. " " .. tvb(HEADER, length):string()
     end
     return tvb:len()
   end

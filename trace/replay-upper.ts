@@ -35,13 +35,17 @@ export function replayUpper(path: string, onWarning?: (w: TraceWarning) => void)
   let total = 0;
   const peek = (): TraceRecord | undefined => {
     if (index < records.length) return records[index];
-    const n = source.next();
-    if (n.done === true) return undefined;
-    records.length = 0;
-    index = 0;
-    records.push(n.value);
-    total++;
-    return n.value;
+    for (;;) {
+      const n = source.next();
+      if (n.done === true) return undefined;
+      total++;
+      // Messages to TAPI applications are above NdisTapi: nothing here plays or checks them.
+      if (n.value.kind === 'tapi') continue;
+      records.length = 0;
+      index = 0;
+      records.push(n.value);
+      return n.value;
+    }
   };
   const take = (): TraceRecord | undefined => {
     const r = peek();

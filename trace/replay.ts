@@ -103,17 +103,22 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
   const queue: TraceRecord[] = [];
   let exhausted = false;
   let records = 0;
+  /** Reads the next record the target is concerned with into the queue; false at the end. */
   const pull = (): boolean => {
-    if (exhausted) return false;
-    const n = source.next();
-    if (n.done === true) {
-      exhausted = true;
-      return false;
+    for (;;) {
+      if (exhausted) return false;
+      const n = source.next();
+      if (n.done === true) {
+        exhausted = true;
+        return false;
+      }
+      records++;
+      if ((records & 0xffff) === 0) options.onProgress?.(records, n.value.offset);
+      // What the TAPI layer told its applications is above NDISTAPI: not the target's to reproduce.
+      if (n.value.kind === 'tapi') continue;
+      queue.push(n.value);
+      return true;
     }
-    queue.push(n.value);
-    records++;
-    if ((records & 0xffff) === 0) options.onProgress?.(records, n.value.offset);
-    return true;
   };
   // The first record gives the ABI; reading it also reads the section header's configuration.
   pull();

@@ -1,6 +1,8 @@
+import { tapiMessageOf, tapiMessageText } from './tapi-record.js';
 import {
   LINE_CALLSTATE,
   LINE_NEWCALL,
+  LINE_REPLY,
   NDIS_STATUS_PENDING,
   NDIS_STATUS_TAPI_INDICATION,
   NDIS_STATUS_WAN_LINE_UP,
@@ -12,8 +14,9 @@ import { remoteActionOf } from './trace-show.js';
 import type { TraceRecord } from './trace-record.js';
 
 /** The lifelines, left to right. */
-const LANES = ['remote party', 'miniport', 'NDISTAPI / NDISWAN', 'TAPI'] as const;
-type Lane = 0 | 1 | 2 | 3;
+/** The lifelines; the last is drawn only when the trace has messages to TAPI applications. */
+const LANES = ['remote party', 'miniport', 'NDISTAPI / NDISWAN', 'TAPI', 'applications'] as const;
+type Lane = 0 | 1 | 2 | 3 | 4;
 
 interface Row {
   readonly timeNs: bigint;
@@ -62,6 +65,10 @@ function rowsOf(r: TraceRecord): Row[] {
     }
     case 'indication':
       return eventRows(r);
+    case 'tapi': {
+      const m = tapiMessageOf(r);
+      return [{ timeNs: t, from: 3, to: 4, label: m === undefined ? 'message' : `${m.app}: ${tapiMessageText(m)}`, style: m?.msg === LINE_REPLY ? 'reply' : 'event' }];
+    }
     case 'indicationReturn': {
       if (r.code === NDIS_STATUS_TAPI_INDICATION) {
         const e = codecFor('NDIS_TAPI_EVENT', r.abi, r.variant).decode(r.data);
@@ -104,19 +111,20 @@ export function sequenceDiagram(records: Iterable<TraceRecord>, options: Diagram
       if (rows.length < max) rows.push(row);
     }
   }
-  const laneX = [170, 430, 690, 950];
+  const lanes = rows.some((row) => row.to === 4) ? LANES.length : LANES.length - 1;
+  const laneX = [170, 430, 690, 950, 1290].slice(0, lanes);
   const top = options.title === undefined ? 20 : 50;
   const head = top + 34;
   const step = 24;
   const height = head + 20 + rows.length * step + (total > rows.length ? 30 : 10);
-  const width = 1060;
+  const width = lanes === LANES.length ? 1460 : 1060;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="11">`,
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#333"/></marker></defs>',
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
   ];
   if (options.title !== undefined) out.push(`<text x="${width / 2}" y="30" text-anchor="middle" font-size="14" font-weight="bold">${esc(options.title)}</text>`);
-  LANES.forEach((name, i) => {
+  LANES.slice(0, lanes).forEach((name, i) => {
     const x = laneX[i]!;
     out.push(`<rect x="${x - 80}" y="${top}" width="160" height="24" rx="4" fill="#e8eef7" stroke="#5b7db1"/>`);
     out.push(`<text x="${x}" y="${top + 16}" text-anchor="middle" font-weight="bold">${esc(name)}</text>`);

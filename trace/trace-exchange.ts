@@ -1,7 +1,7 @@
 import type { Exchange } from '../ndistapi/exchange.js';
 import type { TraceRecord } from './trace-record.js';
 
-/** A record read back as the Exchange it was recorded from (time in clock milliseconds); undefined for a remote-party record. */
+/** A record read back as the Exchange it was recorded from (time in clock milliseconds); undefined for a remote-party or TAPI-application record. */
 export function exchangeOf(r: TraceRecord): Exchange | undefined {
   const time = Number(r.timeNs) / 1e6;
   switch (r.kind) {
@@ -17,6 +17,7 @@ export function exchangeOf(r: TraceRecord): Exchange | undefined {
     case 'indicationReturn':
       return { type: r.kind, seq: r.seq, time, status: r.code, buffer: r.data };
     case 'remote':
+    case 'tapi':
       return undefined;
   }
 }

@@ -22,7 +22,7 @@ import type { Abi, LayoutVariant, RequestKind } from '../oid/index.js';
 export const RECORD_VERSION = 1;
 export const RECORD_HEADER = 32;
 
-export const RECORD_KINDS = ['request', 'return', 'completion', 'indication', 'indicationReturn', 'remote'] as const;
+export const RECORD_KINDS = ['request', 'return', 'completion', 'indication', 'indicationReturn', 'remote', 'tapi'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /** Kind codes are 1-based, so a zeroed header is never a valid record. */

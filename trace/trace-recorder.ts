@@ -6,6 +6,7 @@ import { NOT_AN_EXCHANGE, RECORD_HEADER, RECORD_VERSION, abiCode, kindCode, type
 import type { Observable } from 'rxjs';
 import type { RemoteAction } from '../miniport/remote-party.js';
 import type { SimulatedMiniportConfig } from '../miniport/sim-config.js';
+import type { LineMessage } from '../tapi/line-message.js';
 
 const ENCODER = new TextEncoder();
 
@@ -73,6 +74,17 @@ export class TraceRecorder implements ExchangeSink {
     if (text.length * 3 > this.scratch.length) this.scratch = new Uint8Array(text.length * 3);
     const { written } = ENCODER.encodeInto(text, this.scratch);
     this.write('remote', undefined, NOT_AN_EXCHANGE, time, 0, 0, 0, 0, 0, this.scratch.subarray(0, written));
+  }
+
+  /**
+   * Records a message the TAPI server sent an application (kind `tapi`, data UTF-8 JSON of the
+   * application's name and the LINEMESSAGE, sequence NOT_AN_EXCHANGE, code the LINE_ message).
+   */
+  tapi(app: string, m: LineMessage, time: number): void {
+    const text = JSON.stringify({ app, msg: m.msg, hDevice: m.hDevice, callbackInstance: m.callbackInstance, param1: m.param1, param2: m.param2, param3: m.param3 });
+    if (text.length * 3 > this.scratch.length) this.scratch = new Uint8Array(text.length * 3);
+    const { written } = ENCODER.encodeInto(text, this.scratch);
+    this.write('tapi', undefined, NOT_AN_EXCHANGE, time, m.msg, 0, 0, 0, 0, this.scratch.subarray(0, written));
   }
 
   onRequest(seq: number, time: number, requestId: number, kind: RequestKind, oid: number, buffer: Uint8Array): void {

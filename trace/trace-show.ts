@@ -1,3 +1,4 @@
+import { tapiMessageOf, tapiMessageText } from './tapi-record.js';
 import { nameOf, structureOfOid, codecFor, isCodecError, NDIS_STATUS_TAPI_INDICATION, NDIS_STATUS_WAN_LINE_DOWN, NDIS_STATUS_WAN_LINE_UP, type StructName } from '../oid/index.js';
 import { ExchangeFormatter } from '../ndistapi/exchange-text.js';
 import { readTrace, type TraceWarning } from './pcapng-reader.js';
@@ -35,9 +36,19 @@ function remoteText(r: TraceRecord): string {
   return `${t}  remote party → miniport  ${a.action === 'fail' ? `fails (${a.why})` : a.action} hdCall=0x${a.hdCall.toString(16)}`;
 }
 
+function tapiText(r: TraceRecord): string {
+  const t = `${(Number(r.timeNs) / 1e9).toFixed(3).padStart(9)}s`;
+  const m = tapiMessageOf(r);
+  return m === undefined ? `${t}  TAPI: (unreadable message)` : `${t}  TAPI → ${m.app}  ${tapiMessageText(m)}`;
+}
+
 /** A record as plain JSON: names beside numbers, the buffer decoded where its structure is known. */
 export function recordJson(r: TraceRecord): Record<string, unknown> {
   if (r.kind === 'remote') return { seq: null, timeNs: r.timeNs.toString(), kind: r.kind, action: remoteActionOf(r) ?? null };
+  if (r.kind === 'tapi') {
+    const m = tapiMessageOf(r);
+    return { seq: null, timeNs: r.timeNs.toString(), kind: r.kind, message: m === undefined ? null : { ...m, msgName: nameOf('LINE_MESSAGE', m.msg) } };
+  }
   const isIndication = r.kind === 'indication' || r.kind === 'indicationReturn';
   const s = structureOf(r);
   let fields: unknown;
@@ -78,7 +89,7 @@ export function showTrace(path: string, json: boolean, out: (line: string) => vo
       formatters.set(key, f);
     }
     const x = exchangeOf(r);
-    const line = x === undefined ? remoteText(r) : f.format(x);
+    const line = x !== undefined ? f.format(x) : r.kind === 'tapi' ? tapiText(r) : remoteText(r);
     if (line !== undefined) out(line);
   }
   return n;

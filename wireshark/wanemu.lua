@@ -5,7 +5,7 @@
 
 local p = Proto("wanemu", "wanemu NDIS WAN miniport exchange")
 
-local KINDS = { [1] = "request", [2] = "return", [3] = "completion", [4] = "indication", [5] = "indicationReturn", [6] = "remote" }
+local KINDS = { [1] = "request", [2] = "return", [3] = "completion", [4] = "indication", [5] = "indicationReturn", [6] = "remote", [7] = "tapi" }
 local ABIS = { [0] = "x64 (wdk layout)", [1] = "x64 (ddk layout)", [2] = "x86 (wdk layout)" }
 
 local OIDS = {
@@ -863,13 +863,13 @@ function p.dissector(tvb, pinfo, tree)
   t:add(H.kind, tvb(1, 1))
   t:add(H.direction, tvb(2, 1))
   local kind = tvb(1, 1):uint()
-  if kind == 6 then
+  if kind == 6 or kind == 7 then
     local length = tvb(28, 4):le_uint()
     if length > tvb:len() - HEADER then length = tvb:len() - HEADER end
     t:add(H.length, tvb(28, 4), length)
     if length > 0 then
       t:add(H.action, tvb(HEADER, length))
-      pinfo.cols.info = "remote " .. tvb(HEADER, length):string()
+      pinfo.cols.info = (KINDS[kind] or "?") .. " " .. tvb(HEADER, length):string()
     end
     return tvb:len()
   end

@@ -190,8 +190,10 @@ export class ScenarioRunner {
         this.stats.requests++;
         if (r.status !== NDIS_STATUS_SUCCESS) StatsCollector.bump(this.stats.requestsFailed, nameOf('NDIS_STATUS', r.status));
       },
-      record: (app, m) =>
-        this.items.push({ event: 'tapi', fields: { app, msg: m.msg, hDevice: m.hDevice, callbackInstance: m.callbackInstance, param1: m.param1 >>> 0, param2: m.param2 >>> 0, param3: m.param3 >>> 0 }, consumed: false }),
+      record: (app, m) => {
+        this.items.push({ event: 'tapi', fields: { app, msg: m.msg, hDevice: m.hDevice, callbackInstance: m.callbackInstance, param1: m.param1 >>> 0, param2: m.param2 >>> 0, param3: m.param3 >>> 0 }, consumed: false });
+        this.recorder?.tapi(app, m, this.clock.now());
+      },
     };
   }
 
