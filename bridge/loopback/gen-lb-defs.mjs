@@ -40,7 +40,7 @@ const structs = [
   'NDIS_TAPI_GET_ID', 'VAR_STRING', 'NDIS_TAPI_GET_CALL_STATUS', 'LINE_CALL_STATUS', 'NDIS_TAPI_GET_ADDRESS_STATUS',
   'LINE_ADDRESS_STATUS', 'NDIS_TAPI_GET_LINE_DEV_STATUS', 'LINE_DEV_STATUS', 'NDIS_TAPI_GET_CALL_INFO', 'LINE_CALL_INFO',
   'NDIS_TAPI_GET_ADDRESS_ID', 'NDIS_TAPI_GET_CALL_ADDRESS_ID', 'NDIS_TAPI_GET_DEV_CAPS', 'LINE_DEV_CAPS',
-  'NDIS_TAPI_GET_ADDRESS_CAPS', 'LINE_ADDRESS_CAPS',
+  'NDIS_TAPI_GET_ADDRESS_CAPS', 'LINE_ADDRESS_CAPS', 'NDIS_TAPI_DEV_SPECIFIC',
 ];
 const emit = (prefix, l) => {
   out.push(`#define ${prefix.sz}${l.name} ${l.size}`);
@@ -66,6 +66,13 @@ out.push(`#define PROGRESS_STATES_MASK ${hex(PROGRESS_STATES.reduce((m, s) => m 
 out.push(`#define SIMULATED_CALL_STATES ${hex(SIMULATED_CALL_STATES)}`);
 out.push(`#define SUPPORTED_LINE_STATES ${hex(SUPPORTED_LINE_STATES)}`);
 out.push(`#define SUPPORTED_ADDRESS_STATES ${hex(SUPPORTED_ADDRESS_STATES)}`);
+out.push('');
+out.push(OPEN + ' wanemu\'s call transfer in OID_TAPI_DEV_SPECIFIC\'s Params: tag and operations (oid/wanemu-transfer.ts). ' + CLOSE);
+for (const k of ['WANEMU_TRANSFER_TAG', 'WANEMU_BLIND_TRANSFER', 'WANEMU_REDIRECT']) {
+  const v = o[k];
+  if (typeof v !== 'number') throw new Error(`${k} not found in dist/oid`);
+  out.push(`#define ${k} ${hex(v)}`);
+}
 out.push('');
 out.push(OPEN + ' Every OID_TAPI_* with its request kind (0 query, 1 set, -1 undocumented): oid/oid-requests.ts. ' + CLOSE);
 out.push('#define LB_TAPI_OID_ROWS \\');

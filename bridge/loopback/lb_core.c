@@ -345,13 +345,17 @@ static void bring_down(lb_dev *d, lb_call *call) {
 
 static uint32_t from_mask(int event) {
     static const uint32_t m[] = {FROM_accept, FROM_answer, FROM_offerTimeout, FROM_abandon, FROM_place, FROM_progress,
-                                 FROM_remoteAnswer, FROM_remoteBusy, FROM_remoteFail, FROM_remoteHangUp, FROM_drop};
+                                 FROM_remoteAnswer, FROM_remoteBusy, FROM_remoteFail, FROM_remoteHangUp, FROM_drop,
+                                 FROM_transfer, FROM_redirect};
+    _Static_assert(sizeof m / sizeof *m == EV_REDIRECT + 1, "one FROM_ per lb_event");
     return m[event];
 }
 
 static uint32_t to_state(int event) {
     static const uint32_t m[] = {TO_accept, TO_answer, TO_offerTimeout, TO_abandon, TO_place, TO_progress,
-                                 TO_remoteAnswer, TO_remoteBusy, TO_remoteFail, TO_remoteHangUp, TO_drop};
+                                 TO_remoteAnswer, TO_remoteBusy, TO_remoteFail, TO_remoteHangUp, TO_drop,
+                                 TO_transfer, TO_redirect};
+    _Static_assert(sizeof m / sizeof *m == EV_REDIRECT + 1, "one TO_ per lb_event");
     return m[event];
 }
 

@@ -1481,6 +1481,20 @@
 #define VP_LINE_ADDRESS_CAPS_DevSpecific 1
 #define VP_LINE_ADDRESS_CAPS_CompletionMsgText 2
 
+#define SZ_NDIS_TAPI_DEV_SPECIFIC 40
+#define O_NDIS_TAPI_DEV_SPECIFIC_ulRequestID 0
+#define W_NDIS_TAPI_DEV_SPECIFIC_ulRequestID 4
+#define O_NDIS_TAPI_DEV_SPECIFIC_hdLine 8
+#define W_NDIS_TAPI_DEV_SPECIFIC_hdLine 8
+#define O_NDIS_TAPI_DEV_SPECIFIC_ulAddressID 16
+#define W_NDIS_TAPI_DEV_SPECIFIC_ulAddressID 4
+#define O_NDIS_TAPI_DEV_SPECIFIC_hdCall 24
+#define W_NDIS_TAPI_DEV_SPECIFIC_hdCall 8
+#define O_NDIS_TAPI_DEV_SPECIFIC_ulParamsSize 32
+#define W_NDIS_TAPI_DEV_SPECIFIC_ulParamsSize 4
+#define O_NDIS_TAPI_DEV_SPECIFIC_Params 36
+#define W_NDIS_TAPI_DEV_SPECIFIC_Params 1
+
 /* NDIS_TAPI_PROVIDER_INITIALIZE in the DDK layout (ULONG ulProviderID): the least buffer taken. */
 #define SZDDK_NDIS_TAPI_PROVIDER_INITIALIZE 16
 #define ODDK_NDIS_TAPI_PROVIDER_INITIALIZE_ulRequestID 0
@@ -1523,6 +1537,11 @@
 #define SIMULATED_CALL_STATES 0x0000437Fu
 #define SUPPORTED_LINE_STATES 0x000406CFu
 #define SUPPORTED_ADDRESS_STATES 0x0000003Du
+
+/* wanemu's call transfer in OID_TAPI_DEV_SPECIFIC's Params: tag and operations (oid/wanemu-transfer.ts). */
+#define WANEMU_TRANSFER_TAG 0x52465857u
+#define WANEMU_BLIND_TRANSFER 0x00000001u
+#define WANEMU_REDIRECT 0x00000002u
 
 /* Every OID_TAPI_* with its request kind (0 query, 1 set, -1 undocumented): oid/oid-requests.ts. */
 #define LB_TAPI_OID_ROWS \

@@ -681,6 +681,46 @@ static uint32_t get_address_id(lb_dev *d, uint8_t *b, uint32_t len, uint32_t *us
     return NDIS_STATUS_TAPI_INVALADDRESS;
 }
 
+/* ---- dev-specific.ts ---- */
+
+/*
+ * OID_TAPI_DEV_SPECIFIC carrying wanemu's call transfer (docs/dev-specific.md): Params holds the
+ * tag, the operation (blind transfer of a connected call, redirect of an offered one) and the
+ * destination (ASCIIZ). The call goes IDLE (line-down first if its link is up) and takes the
+ * destination as its called id. Anything else in Params is not this miniport's:
+ * NDIS_STATUS_TAPI_OPERATIONUNAVAIL.
+ */
+static uint32_t dev_specific(lb_dev *d, uint8_t *b, uint32_t len, uint32_t *used, uint32_t *needed) {
+    lb_line *line = lb_line_by_handle(d, GET(b, NDIS_TAPI_DEV_SPECIFIC, hdLine));
+    if (line == NULL) return NDIS_STATUS_TAPI_INVALLINEHANDLE;
+    if (GET(b, NDIS_TAPI_DEV_SPECIFIC, ulAddressID) >= d->config.addressesPerLine) return NDIS_STATUS_TAPI_INVALADDRESSID;
+    const double at = O_NDIS_TAPI_DEV_SPECIFIC_Params;
+    double size = GET(b, NDIS_TAPI_DEV_SPECIFIC, ulParamsSize);
+    if (at + size > len) return too_short(used, needed, at + size);
+    /* From here Params lies inside the buffer. */
+    const uint8_t *params = b + O_NDIS_TAPI_DEV_SPECIFIC_Params;
+    if (size < 8 || rd32(params) != WANEMU_TRANSFER_TAG) return NDIS_STATUS_TAPI_OPERATIONUNAVAIL;
+    uint32_t op = rd32(params + 4);
+    if (op != WANEMU_BLIND_TRANSFER && op != WANEMU_REDIRECT) return NDIS_STATUS_TAPI_OPERATIONUNAVAIL;
+    const uint8_t *destination;
+    size_t n;
+    int inside = string_at(b, len, at, 8, size - 8, &destination, &n);
+    lb_call *call = CALL_OF(NDIS_TAPI_DEV_SPECIFIC);
+    if (call == NULL || call->line != line || !inside || n == 0) return NDIS_STATUS_FAILURE;
+    /* The destination as the request gave it: the move's indications let the layer above call in. */
+    lb_bytes copy = {NULL, 0};
+    if (!lb_set_bytes(&copy, destination, n)) return NDIS_STATUS_FAILURE;
+    if (!lb_move(d, call, op == WANEMU_BLIND_TRANSFER ? EV_TRANSFER : EV_REDIRECT, 0, 0, 0)) {
+        free(copy.p);
+        return NDIS_STATUS_FAILURE;
+    }
+    /* A call closed from inside the line-down is only freed once no frame holds it (lb_sweep). */
+    free(call->calledId.p);
+    call->calledId = copy;
+    SET(b, NDIS_TAPI_DEV_SPECIFIC, ulParamsSize, 0);
+    return done(used, SZ_NDIS_TAPI_DEV_SPECIFIC);
+}
+
 /* ---- the served OIDs (simulated-miniport.ts ENTRIES) ---- */
 
 #define Q WANEMU_HW_QUERY
@@ -717,6 +757,7 @@ static const lb_entry ENTRIES[] = {
     E(OID_TAPI_GET_LINE_DEV_STATUS, Q, NDIS_TAPI_GET_LINE_DEV_STATUS, get_line_dev_status),
     E(OID_TAPI_GET_CALL_ADDRESS_ID, Q, NDIS_TAPI_GET_CALL_ADDRESS_ID, get_call_address_id),
     E(OID_TAPI_GET_ID, Q, NDIS_TAPI_GET_ID, get_id),
+    E(OID_TAPI_DEV_SPECIFIC, Q, NDIS_TAPI_DEV_SPECIFIC, dev_specific),
 };
 
 static const struct {

@@ -20,12 +20,12 @@
  * _SET_APP_SPECIFIC, _SET_MEDIA_MODE, _GET_ADDRESS_STATUS, _GET_LINE_DEV_STATUS,
  * _GET_CALL_INFO, _GET_ADDRESS_ID, _GET_CALL_ADDRESS_ID, _NEGOTIATE_EXT_VERSION,
  * _GET_EXTENSION_ID, _CONDITIONAL_MEDIA_DETECTION, _SET_CALL_PARAMS, _GET_DEV_CAPS,
- * _GET_ADDRESS_CAPS.
+ * _GET_ADDRESS_CAPS, _DEV_SPECIFIC (wanemu's call transfer: blind transfer and redirect,
+ * docs/dev-specific.md).
  * Not implemented (answered as the simulated miniport answers them: NDIS_STATUS_TAPI_
  * OPERATIONUNAVAIL, or NDIS_STATUS_INVALID_OID for the wrong request kind):
- * OID_TAPI_CONFIG_DIALOG, _DEV_SPECIFIC, _GET_DEV_CONFIG, _SELECT_EXT_VERSION,
- * _SEND_USER_USER_INFO, _SET_DEV_CONFIG, _GATHER_DIGITS, _MONITOR_DIGITS. Any other OID:
- * NDIS_STATUS_INVALID_OID.
+ * OID_TAPI_CONFIG_DIALOG, _GET_DEV_CONFIG, _SELECT_EXT_VERSION, _SEND_USER_USER_INFO,
+ * _SET_DEV_CONFIG, _GATHER_DIGITS, _MONITOR_DIGITS. Any other OID: NDIS_STATUS_INVALID_OID.
  *
  * Configuration (wanemu_hw_open's `config`): `key=value` pairs separated by `;`, the keys of
  * resolveConfig (miniport/sim-config.ts) with its defaults: lines, addressesPerLine,
