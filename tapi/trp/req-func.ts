@@ -1,0 +1,177 @@
+// Req_Func: the function number in the first DWORD of a ClientRequest buffer (TAPI32_MSG).
+// Values from shared/reference/ms-trp.md section 2.3. Names: the function name the reference
+// gives, prefixed `l` for line functions (lineXxx), `p` for phone functions (phoneXxx) and `t`
+// for tapiXxx; service functions with no TAPI API counterpart keep their bare name.
+
+/** Every Req_Func value wanemu knows, by name. */
+export const REQ_FUNC = {
+  GetAsyncEvents: 0,
+  GetUIDllName: 1,
+  TUISPIDLLCallback: 2,
+  FreeDialogInstance: 3,
+  lAccept: 4,
+  lAddToConference: 5,
+  lAgentSpecific: 6,
+  lAnswer: 7,
+  lBlindTransfer: 8,
+  lClose: 9,
+  lCompleteCall: 10,
+  lCompleteTransfer: 11,
+  lDeallocateCall: 12,
+  lDevSpecific: 13,
+  lDevSpecificFeature: 14,
+  lDial: 15,
+  lDrop: 16,
+  lForward: 17,
+  lGatherDigits: 18,
+  lGenerateDigits: 19,
+  lGenerateTone: 20,
+  lGetAddressCaps: 21,
+  lGetAddressID: 22,
+  lGetAddressStatus: 23,
+  lGetAgentActivityList: 24,
+  lGetAgentCaps: 25,
+  lGetAgentGroupList: 26,
+  lGetAgentStatus: 27,
+  lGetCallInfo: 30,
+  lGetCallStatus: 31,
+  lGetDevCaps: 34,
+  lGetDevConfig: 35,
+  lGetID: 37,
+  lGetLineDevStatus: 38,
+  lGetNewCalls: 39,
+  lGetNumAddressIDs: 40,
+  lGetProviderList: 42,
+  lHandoff: 45,
+  lHold: 46,
+  lInitialize: 47,
+  lMakeCall: 48,
+  lMonitorDigits: 49,
+  lMonitorMedia: 50,
+  lMonitorTones: 51,
+  lNegotiateAPIVersion: 52,
+  lNegotiateExtVersion: 53,
+  lOpen: 54,
+  lPark: 55,
+  lPickup: 56,
+  lPrepareAddToConference: 57,
+  lRedirect: 60,
+  lRegisterRequestRecipient: 61,
+  lReleaseUserUserInfo: 62,
+  lRemoveFromConference: 63,
+  lSecureCall: 64,
+  lSendUserUserInfo: 65,
+  lSetAgentActivity: 66,
+  lSetAgentGroup: 67,
+  lSetAgentState: 68,
+  lSetAppPriority: 69,
+  lSetAppSpecific: 70,
+  lSetCallData: 71,
+  lSetCallParams: 72,
+  lSetCallPrivilege: 73,
+  lSetCallQualityOfService: 74,
+  lSetCallTreatment: 75,
+  lSetDefaultMediaDetection: 76,
+  lSetDevConfig: 77,
+  lSetLineDevStatus: 78,
+  lSetMediaControl: 79,
+  lSetMediaMode: 80,
+  lSetStatusMessages: 82,
+  lSetTerminal: 83,
+  lSetUpConference: 84,
+  lSetUpTransfer: 85,
+  lShutdown: 86,
+  lSwapHold: 87,
+  lUncompleteCall: 88,
+  lUnhold: 89,
+  lUnpark: 90,
+  pClose: 91,
+  pDevSpecific: 92,
+  pGetButtonInfo: 93,
+  pGetData: 94,
+  pGetDevCaps: 95,
+  pGetDisplay: 96,
+  pGetGain: 97,
+  pGetHookSwitch: 98,
+  pGetID: 99,
+  pGetLamp: 101,
+  pGetRing: 102,
+  pGetStatus: 103,
+  pGetVolume: 105,
+  pInitialize: 106,
+  pOpen: 107,
+  pNegotiateAPIVersion: 108,
+  pNegotiateExtVersion: 109,
+  pSetButtonInfo: 110,
+  pSetData: 111,
+  pSetDisplay: 112,
+  pSetGain: 113,
+  pSetHookSwitch: 114,
+  pSetLamp: 115,
+  pSetRing: 116,
+  pSetStatusMessages: 117,
+  pSetVolume: 118,
+  pShutdown: 119,
+  tRequestMakeCall: 121,
+  ConditionalMediaDetection: 127,
+  lSelectExtVersion: 128,
+  pSelectExtVersion: 129,
+  NegotiateAPIVersionForAllDevices: 130,
+  GetAvailableProviders: 131,
+  GetLineInfo: 132,
+  GetPhoneInfo: 133,
+  GetServerConfig: 134,
+  SetLineInfo: 135,
+  SetPhoneInfo: 136,
+  SetServerConfig: 137,
+  lGetCallHubTracking: 140,
+  lGetCallIDs: 141,
+  lSetCallHubTracking: 143,
+  lCreateAgent: 146,
+  lCreateAgentSession: 147,
+  lGetAgentInfo: 148,
+  lGetAgentSessionInfo: 149,
+  lGetAgentSessionList: 150,
+  lGetQueueInfo: 151,
+  lGetGroupList: 152,
+  lGetQueueList: 153,
+  lSetAgentMeasurementPeriod: 154,
+  lSetAgentSessionState: 155,
+  lSetQueueMeasurementPeriod: 156,
+  lSetAgentStateEx: 157,
+  lGetProxyStatus: 158,
+  RSPSetEventFilterMasks: 161,
+  GetDeviceFlags: 165,
+} as const;
+
+/** A Req_Func name. */
+export type ReqFuncName = keyof typeof REQ_FUNC;
+
+/**
+ * Where a Req_Func value comes from: `spec` = stated on an MS-TRP packet page; `secondary` = a
+ * write-up only (not MS-TRP); `inferred` = guessed from the alphabetical order of the specified
+ * values, with no source at all (UNCONFIRMED).
+ */
+export type ReqFuncSource = 'spec' | 'secondary' | 'inferred';
+
+const NOT_SPEC: Readonly<Partial<Record<ReqFuncName, ReqFuncSource>>> = {
+  lRegisterRequestRecipient: 'secondary',
+  lSetAppPriority: 'secondary',
+  tRequestMakeCall: 'secondary',
+  lHandoff: 'inferred',
+  lSetCallPrivilege: 'inferred',
+};
+
+/** Where the value of a Req_Func comes from (see ReqFuncSource). */
+export function reqFuncSource(name: ReqFuncName): ReqFuncSource {
+  return NOT_SPEC[name] ?? 'spec';
+}
+
+const BY_VALUE: ReadonlyMap<number, ReqFuncName> = new Map(
+  (Object.entries(REQ_FUNC) as Array<[ReqFuncName, number]>).map(([name, value]) => [value, name]),
+);
+
+/** The name of a Req_Func value, or undefined when no source names that value. */
+export function reqFuncName(value: number): ReqFuncName | undefined {
+  return BY_VALUE.get(value);
+}

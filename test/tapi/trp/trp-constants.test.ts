@@ -1,0 +1,145 @@
+import * as oid from '../../../oid/index.js';
+import {
+  ASYNCEVENTMSG_SIZE,
+  MAX_TAPI_FUNC_ARGS,
+  REQ_FUNC,
+  TAPI32_MSG_SIZE,
+  TAPIERR_INVALRPCCONTEXT,
+  TAPI_NO_DATA,
+  TAPI_SUCCESS,
+  reqFuncName,
+  reqFuncSource,
+} from '../../../tapi/trp/index.js';
+
+/*
+ * Constants against shared/reference/ms-trp.md, transcribed here by hand: Req_Func (2.3),
+ * the header values (2.1, 4.1), LINE_ messages (4.2), LINEERR_ (5.2), LINECALLPRIVILEGE_ (6.7).
+ * LINE_, LINEERR_ and LINECALLPRIVILEGE_ come from oid/ (tapi.h); this checks oid/ holds the
+ * values the MS-TRP layer relies on.
+ */
+
+test('MS-TRP header values', () => {
+  expect([TAPI_NO_DATA, TAPI_SUCCESS, TAPIERR_INVALRPCCONTEXT]).toEqual([0xffffffff, 0, 0xf101]);
+  expect([TAPI32_MSG_SIZE, MAX_TAPI_FUNC_ARGS, ASYNCEVENTMSG_SIZE]).toEqual([60, 13, 40]);
+});
+
+test.each([
+  ['lInitialize', 47],
+  ['lShutdown', 86],
+  ['lOpen', 54],
+  ['lClose', 9],
+  ['lMakeCall', 48],
+  ['lAnswer', 7],
+  ['lAccept', 4],
+  ['lDrop', 16],
+  ['lBlindTransfer', 8],
+  ['lRedirect', 60],
+  ['lSecureCall', 64],
+  ['lDeallocateCall', 12],
+  ['lGetCallInfo', 30],
+  ['lGetCallStatus', 31],
+  ['lGetNewCalls', 39],
+  ['lSetDefaultMediaDetection', 76],
+  ['lSetStatusMessages', 82],
+  ['lGetDevCaps', 34],
+  ['lGetAddressCaps', 21],
+  ['lNegotiateAPIVersion', 52],
+  ['lNegotiateExtVersion', 53],
+  ['lGetID', 37],
+  ['lSetMediaMode', 80],
+  ['lSetAppSpecific', 70],
+  ['GetAsyncEvents', 0],
+  ['NegotiateAPIVersionForAllDevices', 130],
+  ['pShutdown', 119],
+  ['RSPSetEventFilterMasks', 161],
+  ['GetDeviceFlags', 165],
+] as const)('Req_Func %s = %d (spec)', (name, value) => {
+  expect(REQ_FUNC[name]).toBe(value);
+  expect(reqFuncName(value)).toBe(name);
+  expect(reqFuncSource(name)).toBe('spec');
+});
+
+test('Handoff (45) and SetCallPrivilege (73) are inferred, 61/69/121 secondary', () => {
+  expect([REQ_FUNC.lHandoff, REQ_FUNC.lSetCallPrivilege]).toEqual([45, 73]);
+  expect([reqFuncSource('lHandoff'), reqFuncSource('lSetCallPrivilege')]).toEqual(['inferred', 'inferred']);
+  expect([REQ_FUNC.lRegisterRequestRecipient, REQ_FUNC.lSetAppPriority, REQ_FUNC.tRequestMakeCall]).toEqual([61, 69, 121]);
+  expect(reqFuncSource('lSetAppPriority')).toBe('secondary');
+});
+
+test('values MS-TRP leaves unused have no name', () => {
+  for (const gap of [28, 29, 32, 33, 36, 41, 43, 44, 58, 59, 81, 100, 104, 120, 122, 126, 138, 139, 142, 144, 145, 159, 160, 162, 164, 166]) {
+    expect([gap, reqFuncName(gap)]).toEqual([gap, undefined]);
+  }
+});
+
+test('no two names share a value', () => {
+  const values = Object.values(REQ_FUNC);
+  expect(new Set(values).size).toBe(values.length);
+});
+
+test('LINE_ messages (4.2)', () => {
+  expect({
+    LINE_REPLY: oid.LINE_REPLY,
+    LINE_CALLSTATE: oid.LINE_CALLSTATE,
+    LINE_CALLINFO: oid.LINE_CALLINFO,
+    LINE_APPNEWCALL: oid.LINE_APPNEWCALL,
+    LINE_CLOSE: oid.LINE_CLOSE,
+    LINE_LINEDEVSTATE: oid.LINE_LINEDEVSTATE,
+    LINE_CREATE: oid.LINE_CREATE,
+    LINE_REMOVE: oid.LINE_REMOVE,
+    LINE_ADDRESSSTATE: oid.LINE_ADDRESSSTATE,
+    LINE_MONITORMEDIA: oid.LINE_MONITORMEDIA,
+  }).toEqual({
+    LINE_REPLY: 0x0c,
+    LINE_CALLSTATE: 2,
+    LINE_CALLINFO: 1,
+    LINE_APPNEWCALL: 0x17,
+    LINE_CLOSE: 3,
+    LINE_LINEDEVSTATE: 8,
+    LINE_CREATE: 0x13,
+    LINE_REMOVE: 0x19,
+    LINE_ADDRESSSTATE: 0,
+    LINE_MONITORMEDIA: 0x0a,
+  });
+});
+
+test('LINECALLPRIVILEGE_ (6.7)', () => {
+  expect([oid.LINECALLPRIVILEGE_NONE, oid.LINECALLPRIVILEGE_MONITOR, oid.LINECALLPRIVILEGE_OWNER]).toEqual([1, 2, 4]);
+});
+
+// Section 5.2, in its order. 0x80000004 and 0x80000031 are not assigned.
+const LINEERR_52 = `ALLOCATED 0x80000001, BADDEVICEID 0x80000002, BEARERMODEUNAVAIL 0x80000003, CALLUNAVAIL 0x80000005,
+COMPLETIONOVERRUN 0x80000006, CONFERENCEFULL 0x80000007, DIALBILLING 0x80000008,
+DIALDIALTONE 0x80000009, DIALPROMPT 0x8000000A, DIALQUIET 0x8000000B, INCOMPATIBLEAPIVERSION 0x8000000C,
+INCOMPATIBLEEXTVERSION 0x8000000D, INIFILECORRUPT 0x8000000E, INUSE 0x8000000F, INVALADDRESS 0x80000010,
+INVALADDRESSID 0x80000011, INVALADDRESSMODE 0x80000012, INVALADDRESSSTATE 0x80000013,
+INVALAPPHANDLE 0x80000014, INVALAPPNAME 0x80000015, INVALBEARERMODE 0x80000016,
+INVALCALLCOMPLMODE 0x80000017, INVALCALLHANDLE 0x80000018, INVALCALLPARAMS 0x80000019,
+INVALCALLPRIVILEGE 0x8000001A, INVALCALLSELECT 0x8000001B, INVALCALLSTATE 0x8000001C,
+INVALCALLSTATELIST 0x8000001D, INVALCARD 0x8000001E, INVALCOMPLETIONID 0x8000001F,
+INVALCONFCALLHANDLE 0x80000020, INVALCONSULTCALLHANDLE 0x80000021, INVALCOUNTRYCODE 0x80000022,
+INVALDEVICECLASS 0x80000023, INVALDEVICEHANDLE 0x80000024, INVALDIALPARAMS 0x80000025,
+INVALDIGITLIST 0x80000026, INVALDIGITMODE 0x80000027, INVALDIGITS 0x80000028, INVALEXTVERSION 0x80000029,
+INVALGROUPID 0x8000002A, INVALLINEHANDLE 0x8000002B, INVALLINESTATE 0x8000002C, INVALLOCATION 0x8000002D,
+INVALMEDIALIST 0x8000002E, INVALMEDIAMODE 0x8000002F, INVALMESSAGEID 0x80000030, INVALPARAM 0x80000032,
+INVALPARKID 0x80000033, INVALPARKMODE 0x80000034, INVALPOINTER 0x80000035, INVALPRIVSELECT 0x80000036,
+INVALRATE 0x80000037, INVALREQUESTMODE 0x80000038, INVALTERMINALID 0x80000039,
+INVALTERMINALMODE 0x8000003A, INVALTIMEOUT 0x8000003B, INVALTONE 0x8000003C, INVALTONELIST 0x8000003D,
+INVALTONEMODE 0x8000003E, INVALTRANSFERMODE 0x8000003F, LINEMAPPERFAILED 0x80000040,
+NOCONFERENCE 0x80000041, NODEVICE 0x80000042, NODRIVER 0x80000043, NOMEM 0x80000044,
+NOREQUEST 0x80000045, NOTOWNER 0x80000046, NOTREGISTERED 0x80000047, OPERATIONFAILED 0x80000048,
+OPERATIONUNAVAIL 0x80000049, RATEUNAVAIL 0x8000004A, RESOURCEUNAVAIL 0x8000004B,
+REQUESTOVERRUN 0x8000004C, STRUCTURETOOSMALL 0x8000004D, TARGETNOTFOUND 0x8000004E,
+TARGETSELF 0x8000004F, UNINITIALIZED 0x80000050, USERUSERINFOTOOBIG 0x80000051, REINIT 0x80000052,
+ADDRESSBLOCKED 0x80000053, BILLINGREJECTED 0x80000054, INVALFEATURE 0x80000055,
+NOMULTIPLEINSTANCE 0x80000056, INVALAGENTID 0x80000057, INVALAGENTGROUP 0x80000058,
+INVALPASSWORD 0x80000059, INVALAGENTSTATE 0x8000005A, INVALAGENTACTIVITY 0x8000005B,
+DIALVOICEDETECT 0x8000005C, USERCANCELLED 0x8000005D, INVALADDRESSTYPE 0x8000005E,
+INVALAGENTSESSIONSTATE 0x8000005F, DISCONNECTED 0x80000060, SERVICE_NOT_RUNNING 0x80000061`;
+
+test('every LINEERR_ of 5.2 is exported by oid/ with the reference value', () => {
+  const entries = LINEERR_52.split(',').map((e) => e.trim().split(/\s+/) as [string, string]);
+  expect(entries).toHaveLength(95);
+  const exported = oid as unknown as Readonly<Record<string, unknown>>;
+  for (const [name, value] of entries) expect([name, exported[`LINEERR_${name}`]]).toEqual([name, Number(value)]);
+});
