@@ -23,6 +23,8 @@ export class ServerCall {
   readonly handles = new Map<LineApp, CallHandle>();
 
   constructor(
+    /** The server's own id of the call (LINECALLINFO.dwCallID, MS-TRP's dwCallID). */
+    readonly callId: number,
     readonly htCall: number,
     readonly deviceId: number,
     readonly inbound: boolean,

@@ -81,6 +81,7 @@ export class TapiServer {
   private nextCall = 0x0003_0000;
   private nextRequest = 1;
   private nextOrder = 1;
+  private nextCallId = 1;
   private numLines = 0;
   /** Lines open at the miniport, by device id: the media modes last set for default detection. */
   private readonly deviceDetect = new Map<number, number>();
@@ -428,6 +429,12 @@ export class TapiServer {
     return this.reply(h.handle.open.app, this.requestId(requestId), this.client.transferCall(h.call.htCall, how, destination).then((r) => lineErrOfStatus(r.status)));
   }
 
+  /** What the server knows of the call a handle names: its line handle, media mode and id. */
+  callOf(hCall: number): { readonly hLine: number; readonly mediaMode: number; readonly callId: number } | undefined {
+    const h = this.held.get(hCall);
+    return h === undefined ? undefined : { hLine: h.handle.open.hLine, mediaMode: h.call.mediaMode, callId: h.call.callId };
+  }
+
   /** The privilege an application's handle has (0 when the handle is not valid). */
   privilegeOf(hCall: number): number {
     return this.held.get(hCall)?.handle.privilege ?? 0;
@@ -465,7 +472,7 @@ export class TapiServer {
   private callFor(htCall: number, deviceId: number, inbound: boolean): ServerCall {
     let call = this.calls.get(htCall);
     if (call === undefined) {
-      call = new ServerCall(htCall, deviceId, inbound);
+      call = new ServerCall(this.nextCallId++, htCall, deviceId, inbound);
       this.calls.set(htCall, call);
     }
     return call;

@@ -156,6 +156,14 @@ function p.dissector(tvb, pinfo, tree)
     end
     return tvb:len()
   end
+  if kind >= ${RECORD_KINDS.indexOf('trpRequest') + 1} then
+    -- An MS-TRP packet (request, reply, event record): its bytes as they are.
+    local length = tvb(28, 4):le_uint()
+    if length > tvb:len() - HEADER then length = tvb:len() - HEADER end
+    t:add(H.length, tvb(28, 4), length)
+    pinfo.cols.info = (KINDS[kind] or "?") .. string.format(" 0x%08x, %d bytes", tvb(8, 4):le_uint(), length)
+    return tvb:len()
+  end
   local indication = kind == 4 or kind == 5
   if not indication then t:add(H.request_kind, tvb(2, 1)) end
   t:add(H.abi, tvb(3, 1))

@@ -149,7 +149,7 @@ export function* readTrace(
             abi!.variant,
             b.getUint32(p + 8, true),
             b.getUint32(p + 12, true),
-            kind === 'indication' || kind === 'indicationReturn' || kind === 'remote' || kind === 'tapi' ? undefined : flags & 2 ? 'set' : 'query',
+            kind === 'indication' || kind === 'indicationReturn' || kind === 'remote' || kind === 'tapi' || kind === 'trpRequest' || kind === 'trpReply' || kind === 'trpEvent' ? undefined : flags & 2 ? 'set' : 'query',
             b.getUint32(p + 16, true),
             b.getUint32(p + 20, true),
             b.getUint32(p + 24, true),

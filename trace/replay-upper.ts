@@ -1,3 +1,4 @@
+import { ABOVE_NDISTAPI } from './trace-record.js';
 import { Subject } from 'rxjs';
 import { nameOf, type Abi, type LayoutVariant, type RequestKind } from '../oid/index.js';
 import type { ByteCounts, Completion, Miniport, MiniportSink, StatusIndication } from '../miniport/miniport.js';
@@ -39,8 +40,8 @@ export function replayUpper(path: string, onWarning?: (w: TraceWarning) => void)
       const n = source.next();
       if (n.done === true) return undefined;
       total++;
-      // Messages to TAPI applications are above NdisTapi: nothing here plays or checks them.
-      if (n.value.kind === 'tapi') continue;
+      // The TAPI and MS-TRP layers are above NdisTapi: nothing here plays or checks them.
+      if (ABOVE_NDISTAPI.has(n.value.kind)) continue;
       records.length = 0;
       index = 0;
       records.push(n.value);

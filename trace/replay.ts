@@ -1,3 +1,4 @@
+import { ABOVE_NDISTAPI } from './trace-record.js';
 import {
   LINE_NEWCALL,
   NDIS_STATUS_PENDING,
@@ -114,8 +115,8 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
       }
       records++;
       if ((records & 0xffff) === 0) options.onProgress?.(records, n.value.offset);
-      // What the TAPI layer told its applications is above NDISTAPI: not the target's to reproduce.
-      if (n.value.kind === 'tapi') continue;
+      // The TAPI and MS-TRP layers are above NDISTAPI: not the target's to reproduce.
+      if (ABOVE_NDISTAPI.has(n.value.kind)) continue;
       queue.push(n.value);
       return true;
     }

@@ -65,6 +65,11 @@ function rowsOf(r: TraceRecord): Row[] {
     }
     case 'indication':
       return eventRows(r);
+    case 'trpRequest':
+    case 'trpReply':
+    case 'trpEvent':
+      // MS-TRP packets are drawn as the TAPI messages they carry (the tapi records).
+      return [];
     case 'tapi': {
       const m = tapiMessageOf(r);
       return [{ timeNs: t, from: 3, to: 4, label: m === undefined ? 'message' : `${m.app}: ${tapiMessageText(m)}`, style: m?.msg === LINE_REPLY ? 'reply' : 'event' }];

@@ -18,6 +18,9 @@ export function exchangeOf(r: TraceRecord): Exchange | undefined {
       return { type: r.kind, seq: r.seq, time, status: r.code, buffer: r.data };
     case 'remote':
     case 'tapi':
+    case 'trpRequest':
+    case 'trpReply':
+    case 'trpEvent':
       return undefined;
   }
 }

@@ -22,8 +22,11 @@ import type { Abi, LayoutVariant, RequestKind } from '../oid/index.js';
 export const RECORD_VERSION = 1;
 export const RECORD_HEADER = 32;
 
-export const RECORD_KINDS = ['request', 'return', 'completion', 'indication', 'indicationReturn', 'remote', 'tapi'] as const;
+export const RECORD_KINDS = ['request', 'return', 'completion', 'indication', 'indicationReturn', 'remote', 'tapi', 'trpRequest', 'trpReply', 'trpEvent'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
+
+/** Records of the layers above NDISTAPI (TAPI messages, MS-TRP packets): replays skip them. */
+export const ABOVE_NDISTAPI: ReadonlySet<RecordKind> = new Set<RecordKind>(['tapi', 'trpRequest', 'trpReply', 'trpEvent']);
 
 /** Kind codes are 1-based, so a zeroed header is never a valid record. */
 export function kindCode(kind: RecordKind): number {

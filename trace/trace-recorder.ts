@@ -87,6 +87,17 @@ export class TraceRecorder implements ExchangeSink {
     this.write('tapi', undefined, NOT_AN_EXCHANGE, time, m.msg, 0, 0, 0, 0, this.scratch.subarray(0, written));
   }
 
+  /**
+   * Records an MS-TRP exchange of a TrpServer: a request packet (kind `trpRequest`), its reply
+   * (`trpReply`) or an event record (`trpEvent`), the packet's bytes as they are; the code field
+   * holds Req_Func (request), Ack_ReturnValue (reply) or the LINE_ message (event).
+   */
+  trp(type: 'request' | 'reply' | 'event', bytes: Uint8Array, time: number): void {
+    const code = bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(type === 'event' ? Math.min(16, bytes.length - 4) : 0, true) : 0;
+    const kind = type === 'request' ? 'trpRequest' : type === 'reply' ? 'trpReply' : 'trpEvent';
+    this.write(kind, undefined, NOT_AN_EXCHANGE, time, code, 0, 0, 0, 0, bytes);
+  }
+
   onRequest(seq: number, time: number, requestId: number, kind: RequestKind, oid: number, buffer: Uint8Array): void {
     this.write('request', kind, seq, time, oid, requestId, 0, 0, 0, buffer);
   }
@@ -113,7 +124,7 @@ export class TraceRecorder implements ExchangeSink {
     const b = w.bytes;
     b[at] = RECORD_VERSION;
     b[at + 1] = kindCode(kind);
-    b[at + 2] = (kind === 'request' || kind === 'remote' ? 0 : 1) | (requestKind === 'set' ? 2 : 0);
+    b[at + 2] = (kind === 'request' || kind === 'remote' || kind === 'trpRequest' ? 0 : 1) | (requestKind === 'set' ? 2 : 0);
     b[at + 3] = this.abi;
     h.setUint32(at + 4, seq >>> 0, true);
     h.setUint32(at + 8, code >>> 0, true);

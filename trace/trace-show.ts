@@ -1,3 +1,4 @@
+import { reqFuncName } from '../tapi/trp/req-func.js';
 import { tapiMessageOf, tapiMessageText } from './tapi-record.js';
 import { nameOf, structureOfOid, codecFor, isCodecError, NDIS_STATUS_TAPI_INDICATION, NDIS_STATUS_WAN_LINE_DOWN, NDIS_STATUS_WAN_LINE_UP, type StructName } from '../oid/index.js';
 import { ExchangeFormatter } from '../ndistapi/exchange-text.js';
@@ -36,6 +37,19 @@ function remoteText(r: TraceRecord): string {
   return `${t}  remote party → miniport  ${a.action === 'fail' ? `fails (${a.why})` : a.action} hdCall=0x${a.hdCall.toString(16)}`;
 }
 
+function trpText(r: TraceRecord): string {
+  const t = `${(Number(r.timeNs) / 1e9).toFixed(3).padStart(9)}s`;
+  const code = r.code >>> 0;
+  switch (r.kind) {
+    case 'trpRequest':
+      return `${t}  MS-TRP client → TAPI  ${reqFuncName(code) ?? `Req_Func ${code}`} (${r.data.length} bytes)`;
+    case 'trpReply':
+      return `${t}  TAPI → MS-TRP client  reply ${code === 0 ? '0' : code >= 0x8000_0000 ? nameOf('LINEERR', code) : `request id ${code}`}`;
+    default:
+      return `${t}  TAPI → MS-TRP client  event ${nameOf('LINE_MESSAGE', code)}`;
+  }
+}
+
 function tapiText(r: TraceRecord): string {
   const t = `${(Number(r.timeNs) / 1e9).toFixed(3).padStart(9)}s`;
   const m = tapiMessageOf(r);
@@ -45,6 +59,9 @@ function tapiText(r: TraceRecord): string {
 /** A record as plain JSON: names beside numbers, the buffer decoded where its structure is known. */
 export function recordJson(r: TraceRecord): Record<string, unknown> {
   if (r.kind === 'remote') return { seq: null, timeNs: r.timeNs.toString(), kind: r.kind, action: remoteActionOf(r) ?? null };
+  if (r.kind === 'trpRequest' || r.kind === 'trpReply' || r.kind === 'trpEvent') {
+    return { seq: null, timeNs: r.timeNs.toString(), kind: r.kind, code: r.code >>> 0, bytes: Array.from(r.data, (b) => b.toString(16).padStart(2, '0')).join('') };
+  }
   if (r.kind === 'tapi') {
     const m = tapiMessageOf(r);
     return { seq: null, timeNs: r.timeNs.toString(), kind: r.kind, message: m === undefined ? null : { ...m, msgName: nameOf('LINE_MESSAGE', m.msg) } };
@@ -89,7 +106,7 @@ export function showTrace(path: string, json: boolean, out: (line: string) => vo
       formatters.set(key, f);
     }
     const x = exchangeOf(r);
-    const line = x !== undefined ? f.format(x) : r.kind === 'tapi' ? tapiText(r) : remoteText(r);
+    const line = x !== undefined ? f.format(x) : r.kind === 'tapi' ? tapiText(r) : r.kind === 'remote' ? remoteText(r) : trpText(r);
     if (line !== undefined) out(line);
   }
   return n;

@@ -5,7 +5,7 @@
 
 local p = Proto("wanemu", "wanemu NDIS WAN miniport exchange")
 
-local KINDS = { [1] = "request", [2] = "return", [3] = "completion", [4] = "indication", [5] = "indicationReturn", [6] = "remote", [7] = "tapi" }
+local KINDS = { [1] = "request", [2] = "return", [3] = "completion", [4] = "indication", [5] = "indicationReturn", [6] = "remote", [7] = "tapi", [8] = "trpRequest", [9] = "trpReply", [10] = "trpEvent" }
 local ABIS = { [0] = "x64 (wdk layout)", [1] = "x64 (ddk layout)", [2] = "x86 (wdk layout)" }
 
 local OIDS = {
@@ -871,6 +871,14 @@ function p.dissector(tvb, pinfo, tree)
       t:add(H.action, tvb(HEADER, length))
       pinfo.cols.info = (KINDS[kind] or "?") .. " " .. tvb(HEADER, length):string()
     end
+    return tvb:len()
+  end
+  if kind >= 8 then
+    -- An MS-TRP packet (request, reply, event record): its bytes as they are.
+    local length = tvb(28, 4):le_uint()
+    if length > tvb:len() - HEADER then length = tvb:len() - HEADER end
+    t:add(H.length, tvb(28, 4), length)
+    pinfo.cols.info = (KINDS[kind] or "?") .. string.format(" 0x%08x, %d bytes", tvb(8, 4):le_uint(), length)
     return tvb:len()
   end
   local indication = kind == 4 or kind == 5

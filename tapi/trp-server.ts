@@ -1,0 +1,231 @@
+import {
+  LINEERR_OPERATIONUNAVAIL,
+  LINE_APPNEWCALL,
+  LINE_CALLINFO,
+  LINE_CALLSTATE,
+  LINE_CLOSE,
+  LINE_REPLY,
+} from '../oid/index.js';
+import type { LineMessage } from './line-message.js';
+import type { TapiServer } from './tapi-server.js';
+import {
+  decodeRequest,
+  encodeAsyncEvent,
+  encodeReply,
+  isAsyncEventError,
+  isTrpPacketError,
+  replyTo,
+  type AsyncEvent,
+  type RequestPacket,
+  type ReplyResult,
+  type RequestFuncName,
+} from './trp/index.js';
+
+/** One MS-TRP exchange, for traces: a request packet, its reply, or an event record. */
+export interface TrpExchange {
+  readonly type: 'request' | 'reply' | 'event';
+  readonly bytes: Uint8Array;
+}
+
+const u = (v: number): number => v >>> 0;
+
+/** A LINECALLLIST of handles, at most `total` bytes: 24 fixed bytes, then the hCalls. */
+function callList(total: number, calls: readonly number[]): Uint8Array {
+  const needed = 24 + calls.length * 4;
+  const size = Math.max(24, Math.min(total, needed));
+  const out = new Uint8Array(size);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, u(total), true);
+  dv.setUint32(4, needed, true);
+  const fits = size >= needed;
+  dv.setUint32(8, fits ? needed : 24, true);
+  dv.setUint32(12, calls.length, true);
+  dv.setUint32(16, fits ? calls.length * 4 : 0, true);
+  dv.setUint32(20, fits ? 24 : 0, true);
+  if (fits) calls.forEach((h, i) => dv.setUint32(24 + i * 4, u(h), true));
+  return out;
+}
+
+/**
+ * The MS-TRP face of the TAPI server, in process: request packets (TAPI32_MSG) in, reply packets
+ * out, and the applications' messages as ASYNCEVENTMSG records, returned by GetAsyncEvents or
+ * taken with `takeEvents`. One TrpServer is one remote client: the applications it initializes
+ * are its own. Functions without a model yet answer LINEERR_OPERATIONUNAVAIL (docs/tapi.md).
+ */
+export class TrpServer {
+  private readonly queue: Uint8Array[] = [];
+  /** hRemoteLine the client gave at lOpen, by hLine. */
+  private readonly remoteLines = new Map<number, number>();
+  /** A MakeCall's contexts, by request id, for its completion record. */
+  private readonly makeCalls = new Map<number, { readonly lpContext: number; readonly lphCallContext: number }>();
+
+  constructor(
+    readonly server: TapiServer,
+    private readonly onExchange?: (x: TrpExchange) => void,
+  ) {}
+
+  /** Encoded event records queued for the client, oldest first, removed. */
+  takeEvents(): Uint8Array[] {
+    return this.queue.splice(0);
+  }
+
+  /** Serves one ClientRequest buffer (`neededSize` is its lNeededSize); returns the reply buffer. */
+  async handle(bytes: Uint8Array, neededSize = bytes.length): Promise<Uint8Array> {
+    this.onExchange?.({ type: 'request', bytes });
+    const reply = await this.answer(bytes, neededSize);
+    this.onExchange?.({ type: 'reply', bytes: reply });
+    return reply;
+  }
+
+  private async answer(bytes: Uint8Array, neededSize: number): Promise<Uint8Array> {
+    const decoded = decodeRequest(bytes, { neededSize });
+    if (isTrpPacketError(decoded)) {
+      // The packet cannot be read: the reply is its buffer with Ack_ReturnValue set.
+      const out = new Uint8Array(Math.max(bytes.length, 60));
+      out.set(bytes.subarray(0, out.length));
+      new DataView(out.buffer).setUint32(0, u(decoded.lineErr), true);
+      return out;
+    }
+    const p = decoded.packet;
+    const result = await this.dispatch(p);
+    const reply = replyTo(p, result as ReplyResult<RequestFuncName> as never);
+    if (isTrpPacketError(reply)) return this.bare(bytes, reply.lineErr);
+    const encoded = encodeReply(reply);
+    return isTrpPacketError(encoded) ? this.bare(bytes, encoded.lineErr) : encoded;
+  }
+
+  private bare(bytes: Uint8Array, value: number): Uint8Array {
+    const out = new Uint8Array(Math.max(bytes.length, 60));
+    out.set(bytes.subarray(0, out.length));
+    new DataView(out.buffer).setUint32(0, u(value), true);
+    return out;
+  }
+
+  /** What the TAPI server answers to a packet, as the reply's return value, OUT slots and outputs. */
+  private async dispatch(p: RequestPacket): Promise<ReplyResult<RequestFuncName>> {
+    const s = this.server;
+    const ret = (v: number): ReplyResult<RequestFuncName> => ({ returnValue: u(v) });
+    switch (p.func) {
+      case 'lInitialize': {
+        const r = s.initialize(p.dwModuleNameOffset, p.dwFriendlyNameOffset, p.InitContext);
+        if (typeof r === 'number') return ret(r);
+        s.app(r.hLineApp)!.messages$.subscribe((m) => this.event(r.hLineApp, m));
+        return { returnValue: 0, out: { hLineApp: r.hLineApp, dwNumDevs: r.numDevs } } as ReplyResult<RequestFuncName>;
+      }
+      case 'lShutdown':
+        return ret(await s.shutdown(p.hLineApp));
+      case 'lNegotiateAPIVersion': {
+        const v = s.negotiateAPIVersion(p.hLineApp, p.dwDeviceID, p.dwVersion, p.dwVersionCurrent);
+        if (v < 0) return ret(v);
+        return { returnValue: 0, out: { dwNegotiatedVersion: v }, outputs: { ExtensionID: new Uint8Array(16) } } as ReplyResult<RequestFuncName>;
+      }
+      case 'lOpen': {
+        const r = await s.open(p.hLineApp, p.dwDeviceID, p.dwPrivileges, p.dwMediaModes, p.OpenContext, p.dwNegotiatedVersion);
+        if (typeof r === 'number') return ret(r);
+        this.remoteLines.set(r.hLine, p.hRemoteLine);
+        return { returnValue: 0, out: { hLine: r.hLine } } as ReplyResult<RequestFuncName>;
+      }
+      case 'lClose':
+        return ret(await s.close(p.hLine));
+      case 'lMakeCall': {
+        const id = s.makeCall(p.hLine, p.lpszDestAddress ?? '', p.dwRequestID);
+        if (id > 0) this.makeCalls.set(id, { lpContext: p.lpContext, lphCallContext: p.lphCallContext });
+        return ret(id);
+      }
+      case 'lAnswer':
+        return ret(s.answer(p.hCall, p.dwRequestID));
+      case 'lAccept':
+        return ret(s.accept(p.hCall, p.dwRequestID));
+      case 'lDrop':
+        return ret(s.drop(p.hCall, p.dwRequestID));
+      case 'lSecureCall':
+        return ret(s.secureCall(p.hCall, p.dwRequestID));
+      case 'lBlindTransfer':
+        return ret(s.blindTransfer(p.hCall, p.lpszDestAddress, p.dwRequestID));
+      case 'lRedirect':
+        return ret(s.redirect(p.hCall, p.lpszDestAddress, p.dwRequestID));
+      case 'lDeallocateCall':
+        return ret(await s.deallocateCall(p.hCall));
+      case 'lSetCallPrivilege':
+        return ret(s.setCallPrivilege(p.hCall, p.dwCallPrivilege));
+      case 'lHandoff':
+        return ret(s.handoff(p.hCall, p.lpszFileName ?? undefined, p.dwMediaMode));
+      case 'lGetNewCalls': {
+        const r = s.getNewCalls(p.hLine);
+        if (typeof r === 'number') return ret(r);
+        return { returnValue: 0, outputs: { pCallList: callList(p.pCallList, r) } } as ReplyResult<RequestFuncName>;
+      }
+      case 'GetAsyncEvents': {
+        const all = this.takeEvents();
+        const needed = all.reduce((n, e) => n + e.length, 0);
+        let used = 0;
+        const fit: Uint8Array[] = [];
+        for (const e of all) {
+          if (used + e.length > p.dwTotalBufferSize) break;
+          fit.push(e);
+          used += e.length;
+        }
+        // What does not fit stays queued for the next call.
+        this.queue.unshift(...all.slice(fit.length));
+        const out = new Uint8Array(used);
+        let at = 0;
+        for (const e of fit) {
+          out.set(e, at);
+          at += e.length;
+        }
+        return { returnValue: 0, out: { dwNeededBufferSize: needed }, outputs: { dwUsedBufferSize: out } } as ReplyResult<RequestFuncName>;
+      }
+      default:
+        return ret(LINEERR_OPERATIONUNAVAIL);
+    }
+  }
+
+  /** A message to one of this client's applications, as its MS-TRP event record (docs/tapi.md, decisions 1-2). */
+  private event(hLineApp: number, m: LineMessage): void {
+    const app = this.server.app(hLineApp);
+    const init = app?.initContext ?? 0;
+    const call = this.server.callOf(m.msg === LINE_APPNEWCALL ? m.param2 : m.hDevice);
+    const remote = call === undefined ? (this.remoteLines.get(m.hDevice) ?? 0) : (this.remoteLines.get(call.hLine) ?? 0);
+    let e: AsyncEvent | undefined;
+    switch (m.msg) {
+      case LINE_REPLY: {
+        const mc = this.makeCalls.get(m.param1);
+        this.makeCalls.delete(m.param1);
+        e =
+          mc === undefined
+            ? { type: 'LINE_REPLY', InitContext: u(init), lpContext: 0, OpenContext: 0, dwRemoteRequestID: u(m.param1), dwResult: u(m.param2) }
+            : {
+                type: 'MakeCallCompletion',
+                InitContext: u(init),
+                lpContext: u(mc.lpContext),
+                OpenContext: 0,
+                dwRemoteRequestID: u(m.param1),
+                dwResult: u(m.param2),
+                hCall: u(m.param3),
+                lphCallContext: u(mc.lphCallContext),
+                dwAddressID: 0,
+                dwCallID: u(this.server.callOf(m.param3)?.callId ?? 0),
+                dwRelatedCallID: 0,
+              };
+        break;
+      }
+      case LINE_CALLSTATE:
+        e = { type: 'LINE_CALLSTATE', InitContext: u(init), dwCallStateMode: u(m.param2), hCall: u(m.hDevice), OpenContext: u(m.callbackInstance), dwCallState: u(m.param1), dwCallPrivilege: u(m.param3), dwMediaMode: u(call?.mediaMode ?? 0), hRemoteLine: u(remote) };
+        break;
+      case LINE_CALLINFO:
+        e = { type: 'LINE_CALLINFO', InitContext: u(init), hCall: u(m.hDevice), OpenContext: u(m.callbackInstance), dwCallInfoStates: u(m.param1), hRemoteLine: u(remote) };
+        break;
+      case LINE_APPNEWCALL:
+        e = { type: 'LINE_APPNEWCALL', InitContext: u(init), hRemoteLine: u(remote), OpenContext: u(m.callbackInstance), dwAddressID: u(m.param1), hCall: u(m.param2), dwCallID: u(call?.callId ?? 0), dwRelatedCallID: 0 };
+        break;
+      case LINE_CLOSE:
+        e = { type: 'LINE_CLOSE', InitContext: u(init), hRemoteLine: u(remote), OpenContext: u(m.callbackInstance) };
+        break;
+    }
+    if (e === undefined) return;
+    const bytes = encodeAsyncEvent(e);
+    if (isAsyncEventError(bytes)) return;
+    this.queue.push(bytes);
+    this.onExchange?.({ type: 'event', bytes });
+  }
+}
