@@ -2,6 +2,7 @@ import { codecFigures } from './codec-bench.js';
 import { lifecycleFigures } from './lifecycle-bench.js';
 import { traceFigures } from './trace-bench.js';
 import { bridgeFigures } from './bridge-bench.js';
+import { tapiFigures } from './tapi-bench.js';
 
 /*
  * `npm run bench`: one JSON line per figure, each against a baseline measured in the same
@@ -17,5 +18,8 @@ for (const figure of await traceFigures()) {
   console.log(JSON.stringify(figure));
 }
 for (const figure of await bridgeFigures()) {
+  console.log(JSON.stringify(figure));
+}
+for (const figure of await tapiFigures()) {
   console.log(JSON.stringify(figure));
 }
