@@ -6,7 +6,8 @@ import { Verifier } from '../ndistapi/verifier/verifier.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { TapiServer } from '../tapi/tapi-server.js';
 import { TrpServer } from '../tapi/trp-server.js';
-import { decodeAsyncEvents, decodeReply, encodeRequest, isAsyncEventError, isTrpPacketError, type RequestFuncName, type RequestPacket, type TrpReply } from '../tapi/trp/index.js';
+import { TrpClient } from '../tapi/trp-client.js';
+import { isAsyncEventError, isTrpPacketError, type RequestFuncName, type RequestPacket, type TrpReply } from '../tapi/trp/index.js';
 import { lifecycleLoop, stack } from './lifecycle-bench.js';
 import type { Figure } from './measure.js';
 
@@ -24,18 +25,15 @@ export async function tapiFigures(): Promise<Figure[]> {
   const verifier = new Verifier(shim, miniport.abi, miniport.variant);
   const server = new TapiServer(shim, new NdisTapiClient(shim));
   if ((await server.start()) !== 0) throw new Error('bench: the TAPI server did not start');
-  const trp = new TrpServer(server);
+  const client = new TrpClient(new TrpServer(server));
   const call = async <F extends RequestFuncName>(packet: RequestPacket<F>): Promise<TrpReply<F>> => {
-    const sent = encodeRequest(packet);
-    if (isTrpPacketError(sent)) throw new Error(sent.toString());
-    const reply = decodeReply(packet.func, await trp.handle(sent.bytes, sent.neededSize));
+    const reply = await client.call(packet);
     if (isTrpPacketError(reply)) throw new Error(reply.toString());
-    return reply as TrpReply<F>;
+    return reply;
   };
   const events = async (): Promise<number[]> => {
-    const r = await call({ func: 'GetAsyncEvents', dwTotalBufferSize: 4096, dwNeededBufferSize: 0, dwUsedBufferSize: 0 });
-    const decoded = decodeAsyncEvents(r.outputs.dwUsedBufferSize ?? new Uint8Array(0));
-    if (isAsyncEventError(decoded)) throw new Error(decoded.toString());
+    const decoded = await client.events();
+    if (isAsyncEventError(decoded) || isTrpPacketError(decoded)) throw new Error(decoded.toString());
     const handles: number[] = [];
     for (const e of decoded) if (e.type === 'LINE_APPNEWCALL') handles.push(e.hCall);
     return handles;

@@ -254,32 +254,31 @@ export class TapiServer {
     return h;
   }
 
-  /** lineAnswer: a request id (LINE_REPLY follows) or a LINEERR_. */
-  answer(hCall: number, requestId = 0): number {
+  /** An asynchronous function only an owner may call: its OID, then LINE_REPLY with the result. */
+  private ownerRequest(hCall: number, requestId: number, send: (htCall: number) => Promise<RequestResult>): number {
     const h = this.owned(hCall, true);
     if (typeof h === 'number') return h;
-    return this.reply(h.handle.open.app, this.requestId(requestId), this.client.answer(h.call.htCall).then((r) => lineErrOfStatus(r.status)));
+    return this.reply(h.handle.open.app, this.requestId(requestId), send(h.call.htCall).then((r) => lineErrOfStatus(r.status)));
+  }
+
+  /** lineAnswer: a request id (LINE_REPLY follows) or a LINEERR_. */
+  answer(hCall: number, requestId = 0): number {
+    return this.ownerRequest(hCall, requestId, (htCall) => this.client.answer(htCall));
   }
 
   /** lineAccept. */
   accept(hCall: number, requestId = 0): number {
-    const h = this.owned(hCall, true);
-    if (typeof h === 'number') return h;
-    return this.reply(h.handle.open.app, this.requestId(requestId), this.client.accept(h.call.htCall).then((r) => lineErrOfStatus(r.status)));
+    return this.ownerRequest(hCall, requestId, (htCall) => this.client.accept(htCall));
   }
 
   /** lineDrop. */
   drop(hCall: number, requestId = 0): number {
-    const h = this.owned(hCall, true);
-    if (typeof h === 'number') return h;
-    return this.reply(h.handle.open.app, this.requestId(requestId), this.client.drop(h.call.htCall).then((r) => lineErrOfStatus(r.status)));
+    return this.ownerRequest(hCall, requestId, (htCall) => this.client.drop(htCall));
   }
 
   /** lineSecureCall: an owner, in any call state. */
   secureCall(hCall: number, requestId = 0): number {
-    const h = this.owned(hCall, true);
-    if (typeof h === 'number') return h;
-    return this.reply(h.handle.open.app, this.requestId(requestId), this.client.secureCall(h.call.htCall).then((r) => lineErrOfStatus(r.status)));
+    return this.ownerRequest(hCall, requestId, (htCall) => this.client.secureCall(htCall));
   }
 
   /**
@@ -426,7 +425,7 @@ export class TapiServer {
     const s = h.call.state;
     const allowed = how === 'blind' ? s === LINECALLSTATE_CONNECTED : s === LINECALLSTATE_OFFERING || s === LINECALLSTATE_ACCEPTED;
     if (!allowed) return lineErr(LINEERR_INVALCALLSTATE);
-    return this.reply(h.handle.open.app, this.requestId(requestId), this.client.transferCall(h.call.htCall, how, destination).then((r) => lineErrOfStatus(r.status)));
+    return this.ownerRequest(hCall, requestId, (htCall) => this.client.transferCall(htCall, how, destination));
   }
 
   /** What the server knows of the call a handle names: its line handle, media mode and id. */

@@ -14,8 +14,8 @@ import { NdisTapiClient } from '../../ndistapi/ndis-tapi-client.js';
 import { VirtualClock } from '../../sim/virtual-clock.js';
 import { TapiServer } from '../../tapi/tapi-server.js';
 import { TrpServer, type TrpExchange } from '../../tapi/trp-server.js';
+import { TrpClient } from '../../tapi/trp-client.js';
 import {
-  decodeAsyncEvents,
   decodeReply,
   encodeRequest,
   isAsyncEventError,
@@ -38,19 +38,17 @@ async function rig() {
   /** Request ids of MakeCalls: their LINE_REPLY is the completion form. */
   const makeCalls = new Set<number>();
   const trp = new TrpServer(server, (x) => exchanges.push(x));
+  const client = new TrpClient(trp);
   /** A remote client's call: encode, serve, decode the reply. */
   const call = async <F extends RequestFuncName>(packet: RequestPacket<F>): Promise<TrpReply<F>> => {
-    const sent = encodeRequest(packet);
-    if (isTrpPacketError(sent)) throw new Error(sent.toString());
-    const reply = decodeReply(packet.func, await trp.handle(sent.bytes, sent.neededSize));
+    const reply = await client.call(packet);
     if (isTrpPacketError(reply)) throw new Error(reply.toString());
-    return reply as TrpReply<F>;
+    return reply;
   };
   const events = async (): Promise<AsyncEvent[]> => {
     await settle();
-    const r = await call({ func: 'GetAsyncEvents', dwTotalBufferSize: 4096, dwNeededBufferSize: 0, dwUsedBufferSize: 0 });
-    const decoded = decodeAsyncEvents(r.outputs.dwUsedBufferSize ?? new Uint8Array(0), { replyForm: (id) => (makeCalls.has(id) ? 'MakeCall' : 'plain') });
-    if (isAsyncEventError(decoded)) throw new Error(decoded.toString());
+    const decoded = await client.events({ replyForm: (id) => (makeCalls.has(id) ? 'MakeCall' : 'plain') });
+    if (isAsyncEventError(decoded) || isTrpPacketError(decoded)) throw new Error(decoded.toString());
     return decoded;
   };
   return { miniport, trp, call, events, exchanges, makeCalls };
