@@ -219,7 +219,7 @@ export class SimulatedMiniport implements Miniport {
     if (p.timer !== undefined) p.timer.cancel();
     const policy = p.policy;
     const status =
-      policy.mode === 'force' ? policy.status : p.entry.handler(this.core, p.context, this.core.access(p.entry.structure));
+      policy.mode === 'force' ? policy.status : p.entry.handler(this.core, p.context, this.served.get(p.oid)!.access);
     const counts = p.context.counts;
     const c: Completion = { requestId: p.requestId, kind: p.kind, oid: p.oid, status, bytesUsed: counts.bytesUsed, bytesNeeded: counts.bytesNeeded };
     for (const sink of this.sinks) sink.complete(c);

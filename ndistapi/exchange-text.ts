@@ -134,7 +134,7 @@ export class ExchangeFormatter {
   /** The line for an exchange, or undefined when it shows nothing new. */
   format(x: Exchange): string | undefined {
     const { abi, variant } = this;
-    const t = `${(x.time / 1000).toFixed(3).padStart(9)}s`;
+    const t = clockText(x.time);
     switch (x.type) {
       case 'request': {
         const s = structureOfOid(x.oid);
@@ -164,4 +164,9 @@ export class ExchangeFormatter {
         return writeBackText(x.status, x.buffer, abi, variant, t);
     }
   }
+}
+
+/** A clock time in milliseconds as the flow prints it: seconds, three decimals, right-aligned. */
+export function clockText(timeMs: number): string {
+  return `${(timeMs / 1000).toFixed(3).padStart(9)}s`;
 }

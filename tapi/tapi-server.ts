@@ -380,7 +380,7 @@ export class TapiServer {
     } else {
       const was = existing.privilege;
       existing.privilege = LINECALLPRIVILEGE_OWNER;
-      this.post(call, existing, LINE_CALLSTATE, call.state, call.stateMode, LINECALLPRIVILEGE_OWNER);
+      this.post(existing, LINE_CALLSTATE, call.state, call.stateMode, LINECALLPRIVILEGE_OWNER);
       if (was !== LINECALLPRIVILEGE_OWNER) this.callInfo(call, LINECALLINFOSTATE_NUMOWNERINCR | LINECALLINFOSTATE_NUMMONITORS, target.app);
     }
     return 0;
@@ -457,7 +457,7 @@ export class TapiServer {
           this.distribute(call);
           return;
         }
-        for (const handle of call.handles.values()) this.post(call, handle, LINE_CALLSTATE, e.state, e.mode, 0);
+        for (const handle of call.handles.values()) this.post(handle, LINE_CALLSTATE, e.state, e.mode, 0);
         return;
       }
     }
@@ -522,7 +522,7 @@ export class TapiServer {
   private announce(call: ServerCall, h: CallHandle): void {
     const o = h.open;
     o.app.post({ msg: LINE_APPNEWCALL, hDevice: o.hLine, callbackInstance: o.openContext, param1: 0, param2: h.hCall, param3: h.privilege });
-    this.post(call, h, LINE_CALLSTATE, call.state, call.stateMode, h.privilege);
+    this.post(h, LINE_CALLSTATE, call.state, call.stateMode, h.privilege);
   }
 
   private give(call: ServerCall, open: OpenLine, privilege: number): CallHandle {
@@ -532,8 +532,7 @@ export class TapiServer {
     return h;
   }
 
-  private post(call: ServerCall, h: CallHandle, msg: number, p1: number, p2: number, p3: number): void {
-    void call;
+  private post(h: CallHandle, msg: number, p1: number, p2: number, p3: number): void {
     h.open.app.post({ msg, hDevice: h.hCall, callbackInstance: h.open.openContext, param1: p1, param2: p2, param3: p3 });
   }
 
@@ -543,7 +542,7 @@ export class TapiServer {
    */
   private callInfo(call: ServerCall, changed: number, cause: LineApp): void {
     if (call.idle) return;
-    for (const [app, h] of call.handles) if (app !== cause) this.post(call, h, LINE_CALLINFO, changed, 0, 0);
+    for (const [app, h] of call.handles) if (app !== cause) this.post(h, LINE_CALLINFO, changed, 0, 0);
   }
 
   private release(call: ServerCall, h: CallHandle, app: LineApp): void {

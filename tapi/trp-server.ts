@@ -79,13 +79,7 @@ export class TrpServer {
 
   private async answer(bytes: Uint8Array, neededSize: number): Promise<Uint8Array> {
     const decoded = decodeRequest(bytes, { neededSize });
-    if (isTrpPacketError(decoded)) {
-      // The packet cannot be read: the reply is its buffer with Ack_ReturnValue set.
-      const out = new Uint8Array(Math.max(bytes.length, 60));
-      out.set(bytes.subarray(0, out.length));
-      new DataView(out.buffer).setUint32(0, u(decoded.lineErr), true);
-      return out;
-    }
+    if (isTrpPacketError(decoded)) return this.bare(bytes, decoded.lineErr);
     const p = decoded.packet;
     const result = await this.dispatch(p);
     const reply = replyTo(p, result as ReplyResult<RequestFuncName> as never);
@@ -94,6 +88,7 @@ export class TrpServer {
     return isTrpPacketError(encoded) ? this.bare(bytes, encoded.lineErr) : encoded;
   }
 
+  /** A reply that is the request's own buffer (at least the 60-byte header) with Ack_ReturnValue set. */
   private bare(bytes: Uint8Array, value: number): Uint8Array {
     const out = new Uint8Array(Math.max(bytes.length, 60));
     out.set(bytes.subarray(0, out.length));

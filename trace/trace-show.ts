@@ -1,10 +1,10 @@
 import { reqFuncName } from '../tapi/trp/req-func.js';
 import { tapiMessageOf, tapiMessageText } from './tapi-record.js';
 import { nameOf, structureOfOid, codecFor, isCodecError, NDIS_STATUS_TAPI_INDICATION, NDIS_STATUS_WAN_LINE_DOWN, NDIS_STATUS_WAN_LINE_UP, type StructName } from '../oid/index.js';
-import { ExchangeFormatter } from '../ndistapi/exchange-text.js';
+import { ExchangeFormatter, clockText } from '../ndistapi/exchange-text.js';
 import { readTrace, type TraceWarning } from './pcapng-reader.js';
 import { exchangeOf } from './trace-exchange.js';
-import type { TraceRecord } from './trace-record.js';
+import { timeMsOf, type TraceRecord } from './trace-record.js';
 import type { RemoteAction } from '../miniport/remote-party.js';
 
 function structureOf(r: TraceRecord): StructName | undefined {
@@ -28,7 +28,7 @@ export function remoteActionOf(r: TraceRecord): RemoteAction | undefined {
 }
 
 function remoteText(r: TraceRecord): string {
-  const t = `${(Number(r.timeNs) / 1e9).toFixed(3).padStart(9)}s`;
+  const t = clockText(timeMsOf(r));
   const a = remoteActionOf(r);
   if (a === undefined) return `${t}  remote party: (unreadable action)`;
   if (a.action === 'offer') {
@@ -38,7 +38,7 @@ function remoteText(r: TraceRecord): string {
 }
 
 function trpText(r: TraceRecord): string {
-  const t = `${(Number(r.timeNs) / 1e9).toFixed(3).padStart(9)}s`;
+  const t = clockText(timeMsOf(r));
   const code = r.code >>> 0;
   switch (r.kind) {
     case 'trpRequest':
@@ -51,7 +51,7 @@ function trpText(r: TraceRecord): string {
 }
 
 function tapiText(r: TraceRecord): string {
-  const t = `${(Number(r.timeNs) / 1e9).toFixed(3).padStart(9)}s`;
+  const t = clockText(timeMsOf(r));
   const m = tapiMessageOf(r);
   return m === undefined ? `${t}  TAPI: (unreadable message)` : `${t}  TAPI → ${m.app}  ${tapiMessageText(m)}`;
 }

@@ -61,7 +61,7 @@ export class TapiSteps {
     // A scenario may have brought the provider up with `bringUp`; the server does it otherwise.
     if (!this.shim.initialized) {
       const r = await server.start();
-      if (r !== 0) host.fail(`the TAPI server could not initialize the provider: ${r >>> 0 === r ? r : `0x${(r >>> 0).toString(16)}`}`);
+      if (r !== 0) host.fail(`the TAPI server could not initialize the provider: 0x${(r >>> 0).toString(16)}`);
     }
     this.server = server;
     return server;
