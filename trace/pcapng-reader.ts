@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import {
   BLOCK_EPB,
   BLOCK_IDB,
@@ -40,6 +40,9 @@ export function* readTrace(
 ): Generator<TraceRecord> {
   const fd = openSync(path, 'r');
   try {
+    // A block length is only believed as far as the file goes: a corrupt one (up to 4 GB) must
+    // not make the reader grow its buffer to it.
+    const fileSize = fstatSync(fd).size;
     let buf = new Uint8Array(CHUNK);
     let start = 0; // file offset of buf[0]
     let have = 0; // bytes valid in buf
@@ -86,7 +89,7 @@ export function* readTrace(
       const total = dv.getUint32(4, true);
       if (block === 0 && type !== BLOCK_SHB) fail(`a pcapng section header block (type 0x0a0d0d0a), found type 0x${type.toString(16)}`);
       if (total < BLOCK_OVERHEAD || total % 4 !== 0) fail(`a block length that is a multiple of 4 and at least 12, found ${total}`);
-      if (!need(total)) {
+      if (offset + total > fileSize || !need(total)) {
         onWarning({ block, offset, message: `the file ends inside block ${block} (${total} bytes long): read up to the last whole block` });
         return;
       }

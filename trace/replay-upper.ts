@@ -6,6 +6,7 @@ import { NdisTapi } from '../ndistapi/ndis-tapi.js';
 import { Verifier } from '../ndistapi/verifier/verifier.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { readTrace, type TraceWarning } from './pcapng-reader.js';
+import { TraceFormatError } from './trace-error.js';
 import type { TraceRecord } from './trace-record.js';
 
 /** A place where the layers above the seam did not do what the recording shows, or a contract breach. */
@@ -149,7 +150,8 @@ export function replayUpper(path: string, onWarning?: (w: TraceWarning) => void)
       }
     }
   } catch (e) {
-    if (!(e instanceof Error)) throw e;
+    // A trace the reader refuses is bad input, not a divergence of the layers above the seam.
+    if (!(e instanceof Error) || e instanceof TraceFormatError) throw e;
     divergences.push({ record: records[Math.max(0, index - 1)] ?? first!, reason: e.message });
   }
   return { records: total, divergences, violations: verifier.violations.map((v) => `${v.rule}: ${v.detail}`) };

@@ -17,13 +17,35 @@ function structureOf(r: TraceRecord): StructName | undefined {
   return structureOfOid(r.code);
 }
 
-/** A remote-party action, parsed from its record. */
+/** A remote-party action, parsed from its record; undefined when the record does not hold one. */
 export function remoteActionOf(r: TraceRecord): RemoteAction | undefined {
   if (r.kind !== 'remote') return undefined;
+  let a: unknown;
   try {
-    return JSON.parse(new TextDecoder().decode(r.data)) as RemoteAction;
+    a = JSON.parse(new TextDecoder().decode(r.data));
   } catch {
     return undefined;
+  }
+  // A damaged record can hold any JSON: only the shapes the recorder writes are actions.
+  return isRemoteAction(a) ? a : undefined;
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+function isRemoteAction(a: unknown): a is RemoteAction {
+  if (typeof a !== 'object' || a === null) return false;
+  const o = a as Readonly<Record<string, unknown>>;
+  switch (o['action']) {
+    case 'offer':
+      return isCount(o['line']) && isCount(o['address']) && isCount(o['mediaMode']) && typeof o['callerId'] === 'string' && typeof o['calledId'] === 'string';
+    case 'fail':
+      return isCount(o['hdCall']) && (o['why'] === 'noanswer' || o['why'] === 'reject' || o['why'] === 'unreachable');
+    case 'answer':
+    case 'busy':
+    case 'hangUp':
+      return isCount(o['hdCall']);
+    default:
+      return false;
   }
 }
 
