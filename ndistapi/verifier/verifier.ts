@@ -38,6 +38,8 @@ import { RULES_BY_ID, type RuleId } from './rules.js';
 import type { ExchangeRecord, Violation } from './violation.js';
 
 /** A request as the verifier saw it sent; the one in flight is reused, a pended one copied. */
+const SCALAR_SIZES: ReadonlySet<number> = new Set([1, 2, 4, 8]);
+
 class VRequest {
   requestId = 0;
   kind: RequestKind = 'query';
@@ -387,7 +389,8 @@ export class Verifier implements ExchangeSink {
     const size = vs.get(ov, at, 'ulStringSize');
     const offset = vs.get(ov, at, 'ulStringOffset');
     const start = at + offset;
-    const got = size === 0 || start + size > out.length ? undefined : readScalar(ov, start, size);
+    // Only a 1, 2, 4 or 8-byte string holds a scalar id (a corrupt trace may claim any size).
+    const got = !SCALAR_SIZES.has(size) || start + size > out.length ? undefined : readScalar(ov, start, size);
     if (call.linkContext === 0 || got !== call.linkContext) {
       this.breach('GET_ID_NDIS_LINK_CONTEXT', `GET_ID "ndis" for htCall ${hex(call.htCall)} returned ${got === undefined ? 'no id' : hex(got)}; the call's link context is ${call.linkContext === 0 ? 'none (no line-up)' : hex(call.linkContext)}`);
     }

@@ -284,3 +284,28 @@ describe('the verifier on a correct flow', () => {
   });
 });
 
+
+describe('the verifier on answers no well-behaved miniport gives', () => {
+  test('a GET_ID "ndis" id of 3 bytes at the very end of the buffer is reported as no id, and nothing throws', async () => {
+    const h = new Harness();
+    await h.up();
+    const { htCall } = h.incoming();
+    h.connect(htCall);
+    h.miniport.handler = (_id, _k, oid, buffer) => {
+      if (oid === OID_TAPI_GET_ID) {
+        const at = layoutOf('NDIS_TAPI_GET_ID', 'x64', 'wdk').offsets['DeviceID']!;
+        const dv = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+        const fixed = layoutOf('VAR_STRING', 'x64', 'wdk');
+        // ulStringSize 3, the string's last byte the buffer's last byte.
+        dv.setUint32(at + fixed.offsets['ulStringFormat']!, STRINGFORMAT_BINARY, true);
+        dv.setUint32(at + fixed.offsets['ulStringSize']!, 3, true);
+        dv.setUint32(at + fixed.offsets['ulStringOffset']!, buffer.length - at - 3, true);
+      }
+      return NDIS_STATUS_SUCCESS;
+    };
+    const r = await h.client.getId({ htCall }, 'ndis');
+    expect(r.status).toBe(NDIS_STATUS_SUCCESS);
+    expect(h.rules).toEqual(['GET_ID_NDIS_LINK_CONTEXT']);
+    expect(h.verifier.violations[0]!.detail).toContain('returned no id');
+  });
+});
