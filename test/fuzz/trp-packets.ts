@@ -28,7 +28,8 @@ export interface ServerHandles {
 
 const text = fc.string({ unit: 'binary', maxLength: 12 }).map((s) => s.replaceAll('\0', ''));
 
-function slotValue(slot: SlotSpec): fc.Arbitrary<unknown> {
+/** An arbitrary valid value for one slot (shared with the decoder's own never-throws test). */
+export function slotValue(slot: SlotSpec): fc.Arbitrary<unknown> {
   switch (slot.kind) {
     case 'string':
       return slot.optional ? fc.option(text) : text;

@@ -13,8 +13,8 @@ import {
   isTrpPacketError,
   type RequestFuncName,
   type RequestPacket,
-  type SlotSpec,
 } from '../../../tapi/trp/index.js';
+import { slotValue } from '../../fuzz/trp-packets.js';
 
 /*
  * Properties: random bytes never make a decoder throw (they give a value or an error value),
@@ -102,30 +102,6 @@ test('event decoders never throw, whatever the reply form', () => {
     { numRuns: 3000 },
   );
 });
-
-/** An arbitrary valid value for one slot. */
-function slotValue(slot: SlotSpec): fc.Arbitrary<unknown> {
-  const dword = fc.nat({ max: 0xffffffff });
-  const text = fc.string({ unit: 'binary', maxLength: 12 }).map((s) => s.replaceAll('\0', ''));
-  switch (slot.kind) {
-    case 'string':
-      return slot.optional ? fc.option(text) : text;
-    case 'blob':
-      return fc.option(fc.uint8Array({ maxLength: 20 }));
-    case 'callParams':
-      return fc.option(
-        fc.uint8Array({ minLength: 4, maxLength: 40 }).map((b) => {
-          new DataView(b.buffer).setUint32(0, b.length, true);
-          return b;
-        }),
-      );
-    case 'output':
-    case 'capacity':
-      return fc.nat({ max: 2048 });
-    default:
-      return dword;
-  }
-}
 
 const anyPacket = fc.constantFrom(...FUNCS).chain((func) => {
   const fields: Record<string, fc.Arbitrary<unknown>> = {};
