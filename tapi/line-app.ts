@@ -6,10 +6,14 @@ export interface OpenLine {
   readonly hLine: number;
   readonly app: LineApp;
   readonly deviceId: number;
-  /** LINECALLPRIVILEGE_ bits: NONE, MONITOR, OWNER, or MONITOR | OWNER. */
-  readonly privileges: number;
+  /** LINECALLPRIVILEGE_ bits: NONE, MONITOR, OWNER, or MONITOR | OWNER (SetDefaultMediaDetection may change OWNER). */
+  privileges: number;
   /** LINEMEDIAMODE_ bits the application takes calls of (owners only). */
-  readonly mediaModes: number;
+  mediaModes: number;
+  /** LINEDEVSTATE_ bits the application wants LINE_LINEDEVSTATE for (lineSetStatusMessages; REINIT always). */
+  lineStates: number;
+  /** LINEADDRESSSTATE_ bits it wants LINE_ADDRESSSTATE for. */
+  addressStates: number;
   /** dwCallbackInstance of the line's and its calls' messages. */
   readonly openContext: number;
   readonly apiVersion: number;

@@ -15,6 +15,10 @@ export class ServerCall {
   state = 0;
   stateMode = 0;
   mediaMode = 0;
+  /** When the call entered its state, on the server's clock (LINECALLSTATUS.tStateEntryTime). */
+  stateSince = 0;
+  /** The friendly name of the application that made the call (LINECALLINFO's app name); none for incoming calls. */
+  appName: string | undefined = undefined;
   /** Whether the call has been handed to applications (incoming: at its first state). */
   distributed = false;
   /** Once IDLE, no LINE_CALLINFO is sent any more (ms-trp.md §7.9). */

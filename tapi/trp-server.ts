@@ -1,9 +1,15 @@
 import {
+  LINEERR_INVALAPPHANDLE,
+  LINEERR_INVALCALLHANDLE,
+  LINEERR_INVALLINEHANDLE,
   LINEERR_OPERATIONUNAVAIL,
   LINE_APPNEWCALL,
   LINE_CALLINFO,
   LINE_CALLSTATE,
   LINE_CLOSE,
+  LINE_CREATE,
+  LINE_LINEDEVSTATE,
+  LINE_REMOVE,
   LINE_REPLY,
 } from '../oid/index.js';
 import type { LineMessage } from './line-message.js';
@@ -19,6 +25,7 @@ import {
   type RequestPacket,
   type ReplyResult,
   type RequestFuncName,
+  requestLayout,
 } from './trp/index.js';
 
 /** One MS-TRP exchange, for traces: a request packet, its reply, or an event record. */
@@ -50,7 +57,7 @@ function callList(total: number, calls: readonly number[]): Uint8Array {
  * The MS-TRP face of the TAPI server, in process: request packets (TAPI32_MSG) in, reply packets
  * out, and the applications' messages as ASYNCEVENTMSG records, returned by GetAsyncEvents or
  * taken with `takeEvents`. One TrpServer is one remote client: the applications it initializes
- * are its own. Functions without a model yet answer LINEERR_OPERATIONUNAVAIL (docs/tapi.md).
+ * are its own. Functions without a model answer LINEERR_OPERATIONUNAVAIL (docs/tapi.md).
  */
 export class TrpServer {
   private readonly queue: Uint8Array[] = [];
@@ -58,6 +65,8 @@ export class TrpServer {
   private readonly remoteLines = new Map<number, number>();
   /** A MakeCall's contexts, by request id, for its completion record. */
   private readonly makeCalls = new Map<number, { readonly lpContext: number; readonly lphCallContext: number }>();
+  /** This client's applications (hLineApp): handles of any other application are not its to use. */
+  private readonly mine = new Set<number>();
 
   constructor(
     readonly server: TapiServer,
@@ -81,7 +90,8 @@ export class TrpServer {
     const decoded = decodeRequest(bytes, { neededSize });
     if (isTrpPacketError(decoded)) return this.bare(bytes, decoded.lineErr);
     const p = decoded.packet;
-    const result = await this.dispatch(p);
+    const foreign = this.foreign(p);
+    const result = foreign !== 0 ? { returnValue: u(foreign) } : await this.dispatch(p);
     const reply = replyTo(p, result as ReplyResult<RequestFuncName> as never);
     if (isTrpPacketError(reply)) return this.bare(bytes, reply.lineErr);
     const encoded = encodeReply(reply);
@@ -96,14 +106,41 @@ export class TrpServer {
     return out;
   }
 
+  /**
+   * A handle the request names that belongs to another client's application: hLineApp, hLine
+   * or hCall, as its LINEERR_INVAL...HANDLE (each client knows only its own handles, ms-trp.md
+   * §2.4 "valid hCall"). Handles the server does not know at all are left to it.
+   */
+  private foreign(p: RequestPacket): number {
+    const s = this.server;
+    const values = p as unknown as Readonly<Record<string, unknown>>;
+    for (const slot of requestLayout(p.func)?.slots ?? []) {
+      if (slot.kind !== 'handle' || slot.dir !== 'in') continue;
+      const h = values[slot.name];
+      if (typeof h !== 'number' || h === 0) continue;
+      if (slot.name === 'hLineApp' && s.app(h) !== undefined && !this.mine.has(h)) return LINEERR_INVALAPPHANDLE;
+      if (slot.name === 'hLine' && !this.ours(s.appOfLine(h))) return LINEERR_INVALLINEHANDLE;
+      if (slot.name === 'hCall' && !this.ours(s.appOfCall(h))) return LINEERR_INVALCALLHANDLE;
+    }
+    return 0;
+  }
+
+  private ours(hLineApp: number | undefined): boolean {
+    return hLineApp === undefined || this.mine.has(hLineApp);
+  }
+
   /** What the TAPI server answers to a packet, as the reply's return value, OUT slots and outputs. */
   private async dispatch(p: RequestPacket): Promise<ReplyResult<RequestFuncName>> {
     const s = this.server;
     const ret = (v: number): ReplyResult<RequestFuncName> => ({ returnValue: u(v) });
+    /** A structure the server returned goes in VarData, its offset in `slot`; an error is the return value. */
+    const output = (slot: string, r: Uint8Array | number): ReplyResult<RequestFuncName> =>
+      typeof r === 'number' ? ret(r) : ({ returnValue: 0, outputs: { [slot]: r } } as ReplyResult<RequestFuncName>);
     switch (p.func) {
       case 'lInitialize': {
         const r = s.initialize(p.dwModuleNameOffset, p.dwFriendlyNameOffset, p.InitContext);
         if (typeof r === 'number') return ret(r);
+        this.mine.add(r.hLineApp);
         s.app(r.hLineApp)!.messages$.subscribe((m) => this.event(r.hLineApp, m));
         return { returnValue: 0, out: { hLineApp: r.hLineApp, dwNumDevs: r.numDevs } } as ReplyResult<RequestFuncName>;
       }
@@ -150,6 +187,24 @@ export class TrpServer {
         if (typeof r === 'number') return ret(r);
         return { returnValue: 0, outputs: { pCallList: callList(p.pCallList, r) } } as ReplyResult<RequestFuncName>;
       }
+      case 'lGetCallInfo':
+        return output('lpCallInfo', await s.getCallInfo(p.hCall, p.lpCallInfo));
+      case 'lGetCallStatus':
+        return output('lpCallStatus', await s.getCallStatus(p.hCall, p.lpCallStatus));
+      case 'lGetDevCaps':
+        return output('lpLineDevCaps', await s.getDevCaps(p.hLineApp, p.dwDeviceID, p.dwTSPIVersion, p.dwExtVersion, p.lpLineDevCaps));
+      case 'lGetAddressCaps':
+        return output('lpAddressCaps', await s.getAddressCaps(p.hLineApp, p.dwDeviceID, p.dwAddressID, p.dwTSPIVersion, p.dwExtVersion, p.lpAddressCaps));
+      case 'lGetID':
+        return output('lpDeviceID', await s.getId(p.hLine, p.dwAddressID, p.hCall, p.dwSelect, p.lpszDeviceClass, p.lpDeviceID));
+      case 'lSetDefaultMediaDetection':
+        return ret(await s.setDefaultMediaDetection(p.hLine, p.dwMediaModes));
+      case 'lSetStatusMessages':
+        return ret(await s.setStatusMessages(p.hLine, p.dwLineStates, p.dwAddressStates));
+      case 'lSetMediaMode':
+        return ret(await s.setMediaMode(p.hCall, p.dwMediaMode));
+      case 'lSetAppSpecific':
+        return ret(await s.setAppSpecific(p.hCall, p.dwAppSpecific));
       case 'GetAsyncEvents': {
         const all = this.takeEvents();
         const needed = all.reduce((n, e) => n + e.length, 0);
@@ -180,7 +235,10 @@ export class TrpServer {
     const app = this.server.app(hLineApp);
     const init = app?.initContext ?? 0;
     const call = this.server.callOf(m.msg === LINE_APPNEWCALL ? m.param2 : m.hDevice);
-    const remote = call === undefined ? (this.remoteLines.get(m.hDevice) ?? 0) : (this.remoteLines.get(call.hLine) ?? 0);
+    const hLine = call === undefined ? m.hDevice : call.hLine;
+    const remote = this.remoteLines.get(hLine) ?? 0;
+    // A line handle in the device slot (@12) is hRemoteLine when the client gave one at lOpen, else the hLine (ms-trp.md §4.1).
+    const device = remote !== 0 ? remote : hLine;
     let e: AsyncEvent | undefined;
     switch (m.msg) {
       case LINE_REPLY: {
@@ -211,10 +269,21 @@ export class TrpServer {
         e = { type: 'LINE_CALLINFO', InitContext: u(init), hCall: u(m.hDevice), OpenContext: u(m.callbackInstance), dwCallInfoStates: u(m.param1), hRemoteLine: u(remote) };
         break;
       case LINE_APPNEWCALL:
-        e = { type: 'LINE_APPNEWCALL', InitContext: u(init), hRemoteLine: u(remote), OpenContext: u(m.callbackInstance), dwAddressID: u(m.param1), hCall: u(m.param2), dwCallID: u(call?.callId ?? 0), dwRelatedCallID: 0 };
+        e = { type: 'LINE_APPNEWCALL', InitContext: u(init), hRemoteLine: u(device), OpenContext: u(m.callbackInstance), dwAddressID: u(m.param1), hCall: u(m.param2), dwCallID: u(call?.callId ?? 0), dwRelatedCallID: 0 };
         break;
       case LINE_CLOSE:
-        e = { type: 'LINE_CLOSE', InitContext: u(init), hRemoteLine: u(remote), OpenContext: u(m.callbackInstance) };
+        e = { type: 'LINE_CLOSE', InitContext: u(init), hRemoteLine: u(device), OpenContext: u(m.callbackInstance) };
+        // The line is gone: its hRemoteLine is needed no more.
+        this.remoteLines.delete(m.hDevice);
+        break;
+      case LINE_LINEDEVSTATE:
+        e = { type: 'LINE_LINEDEVSTATE', InitContext: u(init), hRemoteLine: u(device), OpenContext: u(m.callbackInstance), dwDevStates: u(m.param1), dwParam2: u(m.param2), dwParam3: u(m.param3) };
+        break;
+      case LINE_CREATE:
+        e = { type: 'LINE_CREATE', InitContext: u(init), dwDeviceID: u(m.param1) };
+        break;
+      case LINE_REMOVE:
+        e = { type: 'LINE_REMOVE', InitContext: u(init), dwDeviceID: u(m.param1) };
         break;
     }
     if (e === undefined) return;

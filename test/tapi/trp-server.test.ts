@@ -116,7 +116,8 @@ describe('TrpServer: MS-TRP packets in, replies and event records out', () => {
     const { trp, call } = await rig();
     const short = await trp.handle(new Uint8Array(20));
     expect(new DataView(short.buffer).getUint32(0, true)).toBe(LINEERR_INVALPARAM);
-    expect((await call({ func: 'lSetAppSpecific', hCall: 1, dwAppSpecific: 2 })).returnValue).toBe(LINEERR_OPERATIONUNAVAIL);
+    expect((await call({ func: 'lNegotiateExtVersion', hLineApp: 1, dwDeviceID: 0, dwTSPIVersion: 0x0002_0000, dwLowVersion: 0, dwHighVersion: 0, lpdwExtVersion: 0 })).returnValue).toBe(LINEERR_OPERATIONUNAVAIL);
+    expect((await call({ func: 'lSetAppSpecific', hCall: 1, dwAppSpecific: 2 })).returnValue).toBe(LINEERR_INVALCALLHANDLE);
   });
 });
 
