@@ -7,6 +7,7 @@ import {
   OID_TAPI_CLOSE_CALL,
   OID_TAPI_DIAL,
   OID_TAPI_DROP,
+  OID_TAPI_GET_ADDRESS_CAPS,
   OID_TAPI_GET_CALL_INFO,
   OID_TAPI_GET_CALL_STATUS,
   OID_TAPI_GET_DEV_CAPS,
@@ -18,6 +19,7 @@ import {
   OID_TAPI_SECURE_CALL,
   OID_TAPI_SET_APP_SPECIFIC,
   OID_TAPI_SET_DEFAULT_MEDIA_DETECTION,
+  OID_TAPI_SET_MEDIA_MODE,
   OID_TAPI_SET_STATUS_MESSAGES,
   OID_WAN_GET_INFO,
   asciiz,
@@ -135,6 +137,11 @@ export class NdisTapiClient {
     return this.send(OID_TAPI_SET_APP_SPECIFIC, 'NDIS_TAPI_SET_APP_SPECIFIC', { hdCall: this.hdCall(htCall), ulAppSpecific: appSpecific });
   }
 
+  /** OID_TAPI_SET_MEDIA_MODE: the media mode the miniport now reports the call as (it answers LINE_CALLINFO MEDIAMODE). */
+  async setMediaMode(htCall: number, mediaMode: number): Promise<TypedResult<'NDIS_TAPI_SET_MEDIA_MODE'>> {
+    return this.send(OID_TAPI_SET_MEDIA_MODE, 'NDIS_TAPI_SET_MEDIA_MODE', { hdCall: this.hdCall(htCall), ulMediaMode: mediaMode });
+  }
+
   /**
    * OID_TAPI_MAKE_CALL with a fresh htCall: `destination` as ASCII with its NUL (empty: dial
    * later with `dial`); the line's default call parameters unless `params` are given.
@@ -157,6 +164,16 @@ export class NdisTapiClient {
 
   async getDevCaps(deviceId: number, reserve = DEFAULT_RESERVE): Promise<TypedResult<'NDIS_TAPI_GET_DEV_CAPS'>> {
     return this.send(OID_TAPI_GET_DEV_CAPS, 'NDIS_TAPI_GET_DEV_CAPS', { ulDeviceID: deviceId, LineDevCaps: { ulTotalSize: reserve } }, this.reserveAt('NDIS_TAPI_GET_DEV_CAPS', 'LineDevCaps', reserve));
+  }
+
+  /** OID_TAPI_GET_ADDRESS_CAPS for an address of a line device (the line need not be open); `extVersion` 0 asks for none. */
+  async getAddressCaps(deviceId: number, addressId: number, reserve = DEFAULT_RESERVE, extVersion = 0): Promise<TypedResult<'NDIS_TAPI_GET_ADDRESS_CAPS'>> {
+    return this.send(
+      OID_TAPI_GET_ADDRESS_CAPS,
+      'NDIS_TAPI_GET_ADDRESS_CAPS',
+      { ulDeviceID: deviceId, ulAddressID: addressId, ulExtVersion: extVersion, LineAddressCaps: { ulTotalSize: reserve } },
+      this.reserveAt('NDIS_TAPI_GET_ADDRESS_CAPS', 'LineAddressCaps', reserve),
+    );
   }
 
   async getCallInfo(htCall: number, reserve = DEFAULT_RESERVE): Promise<TypedResult<'NDIS_TAPI_GET_CALL_INFO'>> {

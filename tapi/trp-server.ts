@@ -12,6 +12,7 @@ import {
   LINE_REMOVE,
   LINE_REPLY,
 } from '../oid/index.js';
+import type { Subscription } from 'rxjs';
 import type { LineMessage } from './line-message.js';
 import type { TapiServer } from './tapi-server.js';
 import {
@@ -62,11 +63,11 @@ function callList(total: number, calls: readonly number[]): Uint8Array {
 export class TrpServer {
   private readonly queue: Uint8Array[] = [];
   /** hRemoteLine the client gave at lOpen, by hLine. */
-  private readonly remoteLines = new Map<number, number>();
-  /** A MakeCall's contexts, by request id, for its completion record. */
-  private readonly makeCalls = new Map<number, { readonly lpContext: number; readonly lphCallContext: number }>();
-  /** This client's applications (hLineApp): handles of any other application are not its to use. */
-  private readonly mine = new Set<number>();
+  private readonly remoteLines = new Map<number, { readonly hRemoteLine: number; readonly hLineApp: number }>();
+  /** A MakeCall's contexts, by application and request id, for its completion record. */
+  private readonly makeCalls = new Map<string, { readonly lpContext: number; readonly lphCallContext: number; readonly hLine: number }>();
+  /** This client's applications (hLineApp), with their message subscriptions: handles of any other application are not its to use. */
+  private readonly mine = new Map<number, Subscription>();
 
   constructor(
     readonly server: TapiServer,
@@ -140,12 +141,14 @@ export class TrpServer {
       case 'lInitialize': {
         const r = s.initialize(p.dwModuleNameOffset, p.dwFriendlyNameOffset, p.InitContext);
         if (typeof r === 'number') return ret(r);
-        this.mine.add(r.hLineApp);
-        s.app(r.hLineApp)!.messages$.subscribe((m) => this.event(r.hLineApp, m));
+        this.mine.set(r.hLineApp, s.app(r.hLineApp)!.messages$.subscribe((m) => this.event(r.hLineApp, m)));
         return { returnValue: 0, out: { hLineApp: r.hLineApp, dwNumDevs: r.numDevs } } as ReplyResult<RequestFuncName>;
       }
-      case 'lShutdown':
-        return ret(await s.shutdown(p.hLineApp));
+      case 'lShutdown': {
+        const r = await s.shutdown(p.hLineApp);
+        if (r === 0) this.forgetApp(p.hLineApp);
+        return ret(r);
+      }
       case 'lNegotiateAPIVersion': {
         const v = s.negotiateAPIVersion(p.hLineApp, p.dwDeviceID, p.dwVersion, p.dwVersionCurrent);
         if (v < 0) return ret(v);
@@ -154,14 +157,19 @@ export class TrpServer {
       case 'lOpen': {
         const r = await s.open(p.hLineApp, p.dwDeviceID, p.dwPrivileges, p.dwMediaModes, p.OpenContext, p.dwNegotiatedVersion);
         if (typeof r === 'number') return ret(r);
-        this.remoteLines.set(r.hLine, p.hRemoteLine);
+        this.remoteLines.set(r.hLine, { hRemoteLine: p.hRemoteLine, hLineApp: p.hLineApp });
         return { returnValue: 0, out: { hLine: r.hLine } } as ReplyResult<RequestFuncName>;
       }
-      case 'lClose':
-        return ret(await s.close(p.hLine));
+      case 'lClose': {
+        const app = s.appOfLine(p.hLine);
+        const r = await s.close(p.hLine);
+        if (app !== undefined) this.forgetLine(p.hLine);
+        return ret(r);
+      }
       case 'lMakeCall': {
+        const app = s.appOfLine(p.hLine);
         const id = s.makeCall(p.hLine, p.lpszDestAddress ?? '', p.dwRequestID);
-        if (id > 0) this.makeCalls.set(id, { lpContext: p.lpContext, lphCallContext: p.lphCallContext });
+        if (id > 0 && app !== undefined) this.makeCalls.set(`${app}:${id}`, { lpContext: p.lpContext, lphCallContext: p.lphCallContext, hLine: p.hLine });
         return ret(id);
       }
       case 'lAnswer':
@@ -230,20 +238,43 @@ export class TrpServer {
     }
   }
 
+  /**
+   * A line is closed (lClose, or LINE_CLOSE from the server): its hRemoteLine is needed no more,
+   * and the contexts of MakeCalls made on it are dropped, since their replies are suppressed
+   * (ms-trp.md §7.6).
+   */
+  private forgetLine(hLine: number): void {
+    this.remoteLines.delete(hLine);
+    for (const [key, mc] of this.makeCalls) if (mc.hLine === hLine) this.makeCalls.delete(key);
+  }
+
+  /** An application shut down: its lines are forgotten and its messages no longer followed. */
+  private forgetApp(hLineApp: number): void {
+    for (const [hLine, r] of this.remoteLines) if (r.hLineApp === hLineApp) this.forgetLine(hLine);
+    for (const key of this.makeCalls.keys()) if (key.startsWith(`${hLineApp}:`)) this.makeCalls.delete(key);
+    this.mine.get(hLineApp)?.unsubscribe();
+    this.mine.delete(hLineApp);
+  }
+
+  /** Client state held for lines and requests (hRemoteLines, MakeCall contexts): none once they are all closed or complete. */
+  get heldState(): number {
+    return this.remoteLines.size + this.makeCalls.size;
+  }
+
   /** A message to one of this client's applications, as its MS-TRP event record (docs/tapi.md, decisions 1-2). */
   private event(hLineApp: number, m: LineMessage): void {
     const app = this.server.app(hLineApp);
     const init = app?.initContext ?? 0;
     const call = this.server.callOf(m.msg === LINE_APPNEWCALL ? m.param2 : m.hDevice);
     const hLine = call === undefined ? m.hDevice : call.hLine;
-    const remote = this.remoteLines.get(hLine) ?? 0;
+    const remote = this.remoteLines.get(hLine)?.hRemoteLine ?? 0;
     // A line handle in the device slot (@12) is hRemoteLine when the client gave one at lOpen, else the hLine (ms-trp.md §4.1).
     const device = remote !== 0 ? remote : hLine;
     let e: AsyncEvent | undefined;
     switch (m.msg) {
       case LINE_REPLY: {
-        const mc = this.makeCalls.get(m.param1);
-        this.makeCalls.delete(m.param1);
+        const mc = this.makeCalls.get(`${hLineApp}:${m.param1}`);
+        this.makeCalls.delete(`${hLineApp}:${m.param1}`);
         e =
           mc === undefined
             ? { type: 'LINE_REPLY', InitContext: u(init), lpContext: 0, OpenContext: 0, dwRemoteRequestID: u(m.param1), dwResult: u(m.param2) }
@@ -274,7 +305,7 @@ export class TrpServer {
       case LINE_CLOSE:
         e = { type: 'LINE_CLOSE', InitContext: u(init), hRemoteLine: u(device), OpenContext: u(m.callbackInstance) };
         // The line is gone: its hRemoteLine is needed no more.
-        this.remoteLines.delete(m.hDevice);
+        this.forgetLine(m.hDevice);
         break;
       case LINE_LINEDEVSTATE:
         e = { type: 'LINE_LINEDEVSTATE', InitContext: u(init), hRemoteLine: u(device), OpenContext: u(m.callbackInstance), dwDevStates: u(m.param1), dwParam2: u(m.param2), dwParam3: u(m.param3) };

@@ -1407,3 +1407,51 @@ describe('the main flows on the x86 ABI', () => {
     expect(fixed.ulCallerIDSize).toBe(0);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+
+describe('NdisTapiClient: getAddressCaps and setMediaMode', () => {
+  test.each(['x64', 'x86'] as const)('on %s: GET_ADDRESS_CAPS of an address with its reserve and extension version; a bad address id', async (abi) => {
+    const rig = new Rig({ abi });
+    const mp = rig.miniport;
+    expect((await rig.client.initialize(0)).status).toBe(S);
+    // The line need not be open.
+    const caps = await rig.client.getAddressCaps(1, 0);
+    expect(caps.status).toBe(S);
+    if (isCodecError(caps.value)) throw caps.value;
+    expect(caps.value.LineAddressCaps).toMatchObject({ ulLineDeviceID: 1, ulMaxNumActiveCalls: mp.config.callsPerAddress, ulTotalSize: 1024 });
+    expect(caps.value.LineAddressCaps.ulUsedSize).toBe(caps.value.LineAddressCaps.ulNeededSize);
+    // The request: device, address and extension version where the layout puts them, the structure's 1 KB reserved after it.
+    const codec = codecFor('NDIS_TAPI_GET_ADDRESS_CAPS', abi);
+    const request = (): Uint8Array => rig.exchanges.filter((x) => x.type === 'request' && x.name === 'OID_TAPI_GET_ADDRESS_CAPS').at(-1)!.bytes;
+    expect(request().length).toBe(offsetOf('NDIS_TAPI_GET_ADDRESS_CAPS', 'LineAddressCaps', abi) + 1024);
+    await rig.client.getAddressCaps(0, 0, 300, 0x0001_0000);
+    expect(request().length).toBe(offsetOf('NDIS_TAPI_GET_ADDRESS_CAPS', 'LineAddressCaps', abi) + 300);
+    const sent = codec.decode(request());
+    if (isCodecError(sent)) throw sent;
+    expect(sent).toMatchObject({ ulDeviceID: 0, ulAddressID: 0, ulExtVersion: 0x0001_0000 });
+    expect(sent.LineAddressCaps.ulTotalSize).toBe(300);
+    expect((await rig.client.getAddressCaps(0, mp.config.addressesPerLine)).status).toBe(NDIS_STATUS_TAPI_INVALADDRESSID);
+    expect(rig.verifier.violations).toEqual([]);
+  });
+
+  test.each(['x64', 'x86'] as const)('on %s: SET_MEDIA_MODE changes the call\'s mode (LINE_CALLINFO MEDIAMODE); a mode the line lacks, an unknown call', async (abi) => {
+    const rig = new Rig({ abi });
+    const htLine = await rig.bringUp(LINEMEDIAMODE_DIGITALDATA | LINEMEDIAMODE_INTERACTIVEVOICE);
+    const offer = rig.miniport.remote.offer({ mediaMode: LINEMEDIAMODE_DIGITALDATA });
+    if (!offer.ok) throw new Error(offer.reason);
+    rig.events.length = 0;
+    expect((await rig.client.setMediaMode(offer.htCall, LINEMEDIAMODE_INTERACTIVEVOICE)).status).toBe(S);
+    expect(rig.events).toEqual([{ type: 'callInfo', htLine, htCall: offer.htCall, changed: LINECALLINFOSTATE_MEDIAMODE }]);
+    const info = await rig.client.getCallInfo(offer.htCall);
+    if (isCodecError(info.value)) throw info.value;
+    expect(info.value.LineCallInfo.ulMediaMode).toBe(LINEMEDIAMODE_INTERACTIVEVOICE);
+    // The request names the miniport's hdCall.
+    const sent = codecFor('NDIS_TAPI_SET_MEDIA_MODE', abi).decode(rig.exchanges.filter((x) => x.type === 'request' && x.name === 'OID_TAPI_SET_MEDIA_MODE')[0]!.bytes);
+    if (isCodecError(sent)) throw sent;
+    expect(sent).toMatchObject({ hdCall: offer.hdCall, ulMediaMode: LINEMEDIAMODE_INTERACTIVEVOICE });
+    expect((await rig.client.setMediaMode(offer.htCall, LINEMEDIAMODE_G3FAX)).status).toBe(NDIS_STATUS_TAPI_INVALMEDIAMODE);
+    expect((await rig.client.setMediaMode(0x7fff_0000, LINEMEDIAMODE_DIGITALDATA)).status).toBe(NDIS_STATUS_TAPI_INVALCALLHANDLE);
+    expect(rig.verifier.violations).toEqual([]);
+  });
+});

@@ -3,7 +3,12 @@ import {
   LINECALLINFOSTATE_MEDIAMODE,
   LINECALLPRIVILEGE_MONITOR,
   LINECALLPRIVILEGE_OWNER,
+  LINEDEVSTATE_CLOSE,
+  LINEDEVSTATE_CONNECTED,
   LINEDEVSTATE_MSGWAITON,
+  LINEDEVSTATE_OPEN,
+  LINEDEVSTATE_OUTOFSERVICE,
+  LINEDEVSTATE_REINIT,
   LINEDEVSTATE_RINGING,
   LINEERR_INVALADDRESSSTATE,
   LINEERR_INVALCALLHANDLE,
@@ -17,6 +22,10 @@ import {
   LINEMEDIAMODE_UNKNOWN,
   LINE_APPNEWCALL,
   LINE_CALLINFO,
+  LINE_LINEDEVSTATE,
+  OID_TAPI_SET_STATUS_MESSAGES,
+  codecFor,
+  isCodecError,
 } from '../../oid/index.js';
 import { lineErr } from '../../tapi/line-errors.js';
 import { dw, msgs, tapiRig } from './tapi-rig.js';
@@ -61,6 +70,34 @@ describe('lineSetStatusMessages', () => {
     expect(await server.setStatusMessages(hLine, LINEDEVSTATE_MSGWAITON, 0)).toBe(lineErr(LINEERR_INVALLINESTATE));
     expect(a.lines.get(hLine)!.lineStates).toBe(LINEDEVSTATE_RINGING);
     expect(await server.setStatusMessages(0x4321, LINEDEVSTATE_RINGING, 0)).toBe(lineErr(LINEERR_INVALLINEHANDLE));
+  });
+
+  it('does not ask the miniport for OPEN and CLOSE, which the server reports itself: a miniport whose lines lack them still serves them', async () => {
+    const { server, app, open, drain, shim } = await tapiRig({ lineStates: LINEDEVSTATE_RINGING | LINEDEVSTATE_CONNECTED | LINEDEVSTATE_REINIT });
+    const asked: number[] = [];
+    const codec = codecFor('NDIS_TAPI_SET_STATUS_MESSAGES', shim.miniport.abi, shim.miniport.variant);
+    shim.exchanges$.subscribe((x) => {
+      if (x.type !== 'request' || x.oid !== OID_TAPI_SET_STATUS_MESSAGES) return;
+      const v = codec.decode(x.buffer);
+      if (!isCodecError(v)) asked.push(v.ulLineStates);
+    });
+    const a = app('agent.exe');
+    const b = app('late.exe');
+    const hA = await open(a, LINECALLPRIVILEGE_MONITOR, 0);
+    expect(await server.setStatusMessages(hA, LINEDEVSTATE_OPEN | LINEDEVSTATE_CLOSE | LINEDEVSTATE_RINGING, 0)).toBe(0);
+    expect(asked).toEqual([LINEDEVSTATE_RINGING]);
+    expect(a.lines.get(hA)!.lineStates).toBe(LINEDEVSTATE_OPEN | LINEDEVSTATE_CLOSE | LINEDEVSTATE_RINGING);
+    const hB = await open(b, LINECALLPRIVILEGE_MONITOR, 0);
+    expect(msgs(drain(a))).toEqual([[LINE_LINEDEVSTATE, LINEDEVSTATE_OPEN, 0, 0]]);
+    // Only the server's own states: nothing new for the miniport, so no OID at all.
+    expect(await server.setStatusMessages(hB, LINEDEVSTATE_OPEN | LINEDEVSTATE_CLOSE, 0)).toBe(0);
+    expect(asked).toEqual([LINEDEVSTATE_RINGING]);
+    expect(await server.close(hB)).toBe(0);
+    expect(msgs(drain(a))).toEqual([[LINE_LINEDEVSTATE, LINEDEVSTATE_CLOSE, 0, 0]]);
+    // A state neither the server nor this miniport reports: the miniport's refusal, LINEERR_INVALLINESTATE; nothing changes.
+    expect(await server.setStatusMessages(hA, LINEDEVSTATE_OPEN | LINEDEVSTATE_OUTOFSERVICE, 0)).toBe(lineErr(LINEERR_INVALLINESTATE));
+    expect(a.lines.get(hA)!.lineStates).toBe(LINEDEVSTATE_OPEN | LINEDEVSTATE_CLOSE | LINEDEVSTATE_RINGING);
+    expect(asked).toEqual([LINEDEVSTATE_RINGING, LINEDEVSTATE_OUTOFSERVICE]);
   });
 });
 

@@ -6,6 +6,8 @@ import {
   LINEMEDIAMODE_INTERACTIVEVOICE,
   LINEMEDIAMODE_UNKNOWN,
   NDIS_STATUS_TAPI_INDICATION,
+  NDIS_STATUS_TAPI_INVALLINESTATE,
+  OID_TAPI_SET_STATUS_MESSAGES,
   codecFor,
   isCodecError,
   type RequestKind,
@@ -26,10 +28,17 @@ import { TapiServer } from '../../tapi/tapi-server.js';
  * simulated miniport never sends by itself), NDISTAPI above it, and the server.
  */
 
-/** The simulated miniport, plus indications a test makes it raise. */
+/**
+ * The simulated miniport, plus indications a test makes it raise. With `lineStates`, it is a
+ * miniport whose lines report only those LINEDEVSTATE_ changes: OID_TAPI_SET_STATUS_MESSAGES
+ * asking for any other is refused with NDIS_STATUS_TAPI_INVALLINESTATE.
+ */
 export class IndicatingMiniport implements Miniport {
   private sinks: MiniportSink[] = [];
-  constructor(readonly sim: SimulatedMiniport) {}
+  constructor(
+    readonly sim: SimulatedMiniport,
+    private readonly lineStates?: number,
+  ) {}
   get abi() {
     return this.sim.abi;
   }
@@ -43,6 +52,10 @@ export class IndicatingMiniport implements Miniport {
     return this.sim.completions$;
   }
   request(requestId: number, kind: RequestKind, oid: number, buffer: Uint8Array, counts: ByteCounts): number {
+    if (oid === OID_TAPI_SET_STATUS_MESSAGES && this.lineStates !== undefined) {
+      const v = codecFor('NDIS_TAPI_SET_STATUS_MESSAGES', this.abi, this.variant).decode(buffer);
+      if (!isCodecError(v) && (v.ulLineStates & ~this.lineStates) !== 0) return NDIS_STATUS_TAPI_INVALLINESTATE;
+    }
     return this.sim.request(requestId, kind, oid, buffer, counts);
   }
   attach(sink: MiniportSink): () => void {
@@ -70,10 +83,10 @@ export const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
 /** The media modes the rig's lines carry. */
 export const RIG_MEDIA_MODES = LINEMEDIAMODE_DIGITALDATA | LINEMEDIAMODE_DATAMODEM | LINEMEDIAMODE_INTERACTIVEVOICE | LINEMEDIAMODE_G3FAX | LINEMEDIAMODE_UNKNOWN;
 
-export async function tapiRig(options: { readonly priorities?: HandoffPriorities } = {}) {
+export async function tapiRig(options: { readonly priorities?: HandoffPriorities; readonly lineStates?: number } = {}) {
   const clock = new VirtualClock();
   const sim = new SimulatedMiniport({ clock, callsPerAddress: 4, mediaModes: RIG_MEDIA_MODES });
-  const miniport = new IndicatingMiniport(sim);
+  const miniport = new IndicatingMiniport(sim, options.lineStates);
   const shim = new NdisTapi(miniport, clock);
   const client = new NdisTapiClient(shim);
   const server = new TapiServer(shim, client, { clock, ...(options.priorities === undefined ? {} : { priorities: options.priorities }) });
