@@ -3,6 +3,7 @@ import { lifecycleFigures } from './lifecycle-bench.js';
 import { traceFigures } from './trace-bench.js';
 import { bridgeFigures } from './bridge-bench.js';
 import { tapiFigures } from './tapi-bench.js';
+import { exploreFigures } from './explore-bench.js';
 
 /*
  * `npm run bench`: one JSON line per figure, each against a baseline measured in the same
@@ -21,5 +22,8 @@ for (const figure of await bridgeFigures()) {
   console.log(JSON.stringify(figure));
 }
 for (const figure of await tapiFigures()) {
+  console.log(JSON.stringify(figure));
+}
+for (const figure of exploreFigures()) {
   console.log(JSON.stringify(figure));
 }

@@ -37,6 +37,10 @@ import { runScenario, type RunResult } from '../sim/scenario/scenario-runner.js'
 import { ScenarioError } from '../sim/scenario/scenario.js';
 import { DEFAULT_FAIL_ON, FAIL_ON_METRICS, FailOnError, crossed, jsonReport, junitReport, parseFailOn, textReport } from '../sim/scenario/run-report.js';
 import { TraceFormatError } from '../trace/trace-error.js';
+import { SimulatedMiniport } from '../miniport/simulated-miniport.js';
+import { FAULTY_NAMES, faultyMiniport, isFaultyName, type FaultyName } from '../miniport/faulty/index.js';
+import { DEFAULT_MAX_STEPS, DEFAULT_RUNS, explore, type ExploreReport } from '../sim/explore/explore.js';
+import { EXPLORE_MINIPORT, simTarget } from '../sim/explore/explore-target.js';
 
 /*
  * The `wanemu` command: thin, it parses arguments and calls the library.
@@ -173,8 +177,10 @@ function program(io: Io): Command {
     .option('--all', 'count every divergence instead of stopping at the first')
     .option('--speed <speed>', 'max, realtime, or a factor of real time such as 2x', 'max')
     .option('--upper', 'instead, play the recorded miniport side into NdisTapi and the verifier')
-    .action(async (path: string, o: { against: string; all?: boolean; speed: string; upper?: boolean; isolate?: boolean; threadedCalls?: boolean }) => {
+    .option('--faulty <variant>', `against a deliberately broken simulated miniport (${FAULTY_NAMES.join(', ')})`)
+    .action(async (path: string, o: { against: string; all?: boolean; speed: string; upper?: boolean; isolate?: boolean; threadedCalls?: boolean; faulty?: string }) => {
       const native = againstOf(o.against);
+      const faulty = faultyOf(o.faulty, native);
       if (o.upper === true) {
         const warnUpper = (w: { block: number; offset: number; message: string }): void => io.err(`wanemu: warning: ${path}: block ${w.block} at byte ${w.offset}: ${w.message}`);
         const u = replayUpper(path, warnUpper);
@@ -193,7 +199,9 @@ function program(io: Io): Command {
       const bar = process.stderr.isTTY === true && io.err === defaultIo.err && size > 1 << 22 ? new SingleBar({ format: 'replay {bar} {percentage}% | {records} records', stream: process.stderr }, Presets.shades_classic) : undefined;
       bar?.start(size, 0, { records: 0 });
       const target =
-        native === undefined
+        faulty !== undefined
+          ? { target: async (config: SimulatedMiniportOptions, clock: VirtualClock) => faultyMiniport(faulty, new SimulatedMiniport({ ...config, clock })) }
+          : native === undefined
           ? {}
           : { target: async (config: SimulatedMiniportOptions, clock: VirtualClock) => nativeTarget(await openLibrary(native, native.config ?? loopbackConfig(config, 'virtual'), o.isolate === true, o.threadedCalls === true, io), config, clock) };
       const r = await replay(path, { all: o.all === true, speed, onWarning: warn, onProgress: (records, bytes) => bar?.update(bytes, { records }), ...target });
@@ -211,6 +219,60 @@ function program(io: Io): Command {
       for (const l of d.around) io.out(`  ${l}`);
       if (o.all === true) io.out(`${r.divergences.length} divergences in ${r.records} records`);
       throw new CheckFailed(`${r.divergences.length} divergence${r.divergences.length === 1 ? '' : 's'}`);
+    });
+
+  p.command('explore')
+    .description('search orderings of remote-party actions, requests (good and bad), completions and clock steps for a contract breach; shrink the first one to a scenario and a trace (docs/explore.md)')
+    .option('--against <target>', 'sim (the simulated miniport), or native:<library>[?<config>]', 'sim')
+    .option('--faulty <variant>', `explore a deliberately broken simulated miniport (${FAULTY_NAMES.join(', ')})`)
+    .option('--runs <n>', 'sequences to generate', String(DEFAULT_RUNS))
+    .option('--seed <seed>', 'the seed: the same seed explores the same sequences (default: a random one, printed)')
+    .option('--max-steps <k>', 'actions per sequence at most', String(DEFAULT_MAX_STEPS))
+    .option('--out <dir>', 'where the shrunk scenario (.yaml) and trace (.pcapng) of a failure go', 'wanemu-explore')
+    .option('--json', 'print the summary as JSON')
+    .action(async (o: { against: string; faulty?: string; runs: string; seed?: string; maxSteps: string; out: string; json?: boolean }) => {
+      const native = againstOf(o.against);
+      const faulty = faultyOf(o.faulty, native);
+      const runs = wholeNumber('--runs', o.runs, 1, 10_000_000);
+      const maxSteps = wholeNumber('--max-steps', o.maxSteps, 1, 1000);
+      const seed = o.seed === undefined ? Math.floor(Math.random() * 0x7fff_ffff) : wholeNumber('--seed', o.seed, -0x8000_0000, 0x7fff_ffff);
+      const bar = process.stderr.isTTY === true && io.err === defaultIo.err ? new SingleBar({ format: 'explore {bar} {value}/{total} sequences', stream: process.stderr }, Presets.shades_classic) : undefined;
+      bar?.start(runs, 0);
+      const config = native?.config ?? loopbackConfig(EXPLORE_MINIPORT, 'virtual');
+      const target =
+        native === undefined
+          ? { target: simTarget(faulty) }
+          : {
+              openTarget: async () => {
+                const library = await openLibrary(native, config, false, false, io);
+                return (clock: VirtualClock) => ({ miniport: nativeTarget(library, EXPLORE_MINIPORT, clock), poll: () => library.poll() });
+              },
+            };
+      let report: ExploreReport;
+      try {
+        report = await explore({
+          ...target,
+          miniport: EXPLORE_MINIPORT,
+          against: o.against,
+          ...(faulty === undefined ? {} : { faulty }),
+          runs,
+          seed,
+          maxSteps,
+          out: o.out,
+          onRun: (n) => bar?.update(Math.min(n, runs)),
+          reproduce: async (file) => {
+            const s = loadScenario(file);
+            if (native === undefined) return !(await runScenario(s)).passed;
+            const library = await openLibrary(native, config, false, false, io);
+            return !(await runScenario(s, { target: (c) => nativeTarget(library, s.miniport, c) })).passed;
+          },
+        });
+      } finally {
+        bar?.stop();
+      }
+      if (o.json === true) io.out(JSON.stringify(report, null, 2));
+      else for (const line of exploreText(report)) io.out(line);
+      if (report.failure !== undefined) throw new CheckFailed(`${report.failure.kind} found (seed ${report.seed})`);
     });
 
   const trace = p.command('trace').description('look at recorded traces (pcapng)');
@@ -238,6 +300,35 @@ function program(io: Io): Command {
     });
 
   return p;
+}
+
+/** `--faulty`: a variant's name; only with the simulated miniport. */
+function faultyOf(name: string | undefined, native: NativeSpec | undefined): FaultyName | undefined {
+  if (name === undefined) return undefined;
+  if (!isFaultyName(name)) throw new UsageError(`--faulty ${JSON.stringify(name)}: one of ${FAULTY_NAMES.join(', ')}`);
+  if (native !== undefined) throw new UsageError('--faulty wraps the simulated miniport: use it with --against sim');
+  return name;
+}
+
+/** A whole-number option within bounds. */
+function wholeNumber(option: string, text: string, min: number, max: number): number {
+  const v = /^-?\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(v) || v < min || v > max) throw new UsageError(`${option} ${JSON.stringify(text)}: a whole number from ${min} to ${max}`);
+  return v;
+}
+
+/** The readable summary of an exploration. */
+function exploreText(r: ExploreReport): string[] {
+  const against = r.faulty === undefined ? r.against : `the faulty variant ${r.faulty}`;
+  if (r.failure === undefined) return [`wanemu explore: ${r.runs} sequences against ${against} (seed ${r.seed}): no failure (${(r.elapsedMs / 1000).toFixed(1)} s)`];
+  const f = r.failure;
+  return [
+    `wanemu explore: a ${f.kind}${f.rule === undefined ? '' : ` (${f.rule})`} against ${against} after ${r.runs} sequence${r.runs === 1 ? '' : 's'} (seed ${r.seed}), shrunk in ${r.shrinks} runs to ${r.actions.length} action${r.actions.length === 1 ? '' : 's'}:`,
+    ...r.actions.map((a, i) => `  ${i + 1}. ${a}`),
+    `  ${f.message}`,
+    ...(r.scenario === undefined ? [] : [`  scenario: ${r.scenario} (wanemu run ${r.reproduces === true ? 'fails on it, as it should' : r.reproduces === false ? 'does not fail on it: this failure shows only to the reference model or the end-of-run checks' : 'was not tried'})`]),
+    ...(r.trace === undefined ? [] : [`  trace:    ${r.trace} (wanemu replay shows where it leaves the simulated miniport; wanemu replay --upper runs the verifier over it)`]),
+  ];
 }
 
 /** `--against`: undefined for sim, the library otherwise; bad input is a usage error. */

@@ -4,6 +4,7 @@ import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node } fr
 import { LINECALLSTATE_DIALING, LINECALLSTATE_PROCEEDING, LINECALLSTATE_RINGBACK } from '../../oid/index.js';
 import type { RuleId } from '../../ndistapi/verifier/rules.js';
 import type { SimulatedMiniportOptions } from '../../miniport/sim-config.js';
+import type { FaultyName } from '../../miniport/faulty/index.js';
 import { SCENARIO_SCHEMA, STEP_KINDS, type StepKind } from './scenario-schema.js';
 import { ScenarioError, type Scenario, type Step } from './scenario.js';
 
@@ -164,7 +165,7 @@ export function parseScenario(text: string, file: string): Scenario {
     const { expected, key } = schemaMessage(e);
     throw loc.error(pointerParts(e.instancePath), expected, key);
   }
-  const obj = js as { name: string; description?: string; miniport?: Record<string, unknown>; allowViolations?: RuleId[]; steps: unknown[] };
+  const obj = js as { name: string; description?: string; miniport?: Record<string, unknown>; allowViolations?: RuleId[]; faulty?: FaultyName; steps: unknown[] };
   const labels = new Set<string>();
   const steps = loadSteps(obj.steps, ['steps'], loc, labels);
   checkJumps(steps, labels, loc);
@@ -174,7 +175,7 @@ export function parseScenario(text: string, file: string): Scenario {
     ...m,
     ...(outgoing === undefined ? {} : { outgoing: { ...outgoing, ...(outgoing.progress ? { progress: outgoing.progress.map((p) => PROGRESS[p]!) } : {}) } }),
   } as SimulatedMiniportOptions;
-  return { file, name: obj.name, description: obj.description, miniport, allowViolations: obj.allowViolations ?? [], steps };
+  return { file, name: obj.name, description: obj.description, miniport, allowViolations: obj.allowViolations ?? [], steps, ...(obj.faulty === undefined ? {} : { faulty: obj.faulty }) };
 }
 
 /** Reads and parses a scenario file. */

@@ -17,6 +17,7 @@ import {
 } from '../../oid/index.js';
 import { SimulatedMiniport } from '../../miniport/simulated-miniport.js';
 import type { ScriptableMiniport } from '../../miniport/scriptable-miniport.js';
+import { faultyMiniport } from '../../miniport/faulty/index.js';
 import { TapiSteps, type TapiStepHost } from './tapi-steps.js';
 import { ExchangeFormatter } from '../../ndistapi/exchange-text.js';
 import { getIdBuffer } from '../../ndistapi/get-id-buffer.js';
@@ -109,7 +110,7 @@ export class ScenarioRunner {
   ) {
     this.virtual = options.clock === 'real' ? undefined : new VirtualClock();
     this.clock = this.virtual ?? new RealClock();
-    this.miniport = options.target?.(this.clock) ?? new SimulatedMiniport({ ...scenario.miniport, clock: this.clock });
+    this.miniport = options.target?.(this.clock) ?? this.simulated(scenario);
     // Faults (dropped or duplicated indications) are injected between the miniport and NDISTAPI.
     this.faults = new FaultInjector(this.miniport);
     this.shim = new NdisTapi(this.faults, this.clock);
@@ -129,6 +130,12 @@ export class ScenarioRunner {
       StatsCollector.bump(this.stats.violations, v.rule);
       this.items.push({ event: 'violation', fields: { rule: v.rule, seq: v.seq }, consumed: false });
     });
+  }
+
+  /** The simulated miniport the scenario configures, or its faulty variant when it names one. */
+  private simulated(scenario: Scenario): ScriptableMiniport {
+    const sim = new SimulatedMiniport({ ...scenario.miniport, clock: this.clock });
+    return scenario.faulty === undefined ? sim : faultyMiniport(scenario.faulty, sim);
   }
 
   async run(): Promise<RunResult> {
@@ -570,6 +577,8 @@ export class ScenarioRunner {
       buffer = new Uint8Array(Math.max(encoded.length, total));
       buffer.set(encoded);
     }
+    // A short buffer, to see NDIS_STATUS_INVALID_LENGTH and BytesNeeded.
+    if (typeof b['length'] === 'number') buffer = buffer.slice(0, b['length']);
     const sent = this.clock.now();
     const codec = codecFor(structure, layout.abi, layout.variant);
     let result: (RequestResult & { value: ReturnType<typeof codec.decode> }) | undefined;

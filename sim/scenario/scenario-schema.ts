@@ -1,5 +1,6 @@
 import { RULES } from '../../ndistapi/verifier/rules.js';
 import { TAPI_FUNCTIONS } from './tapi-steps.js';
+import { FAULTY_NAMES } from '../../miniport/faulty/index.js';
 
 /*
  * The JSON Schema of scenario files (draft-07, which editors' YAML and JSON plugins read).
@@ -80,6 +81,7 @@ const stepProperties: Record<StepKind | 'label' | 'comment', object> = {
       line: { oneOf: [variable, { type: 'integer', minimum: 0 }] },
       fields: values,
       reserve: { type: 'integer', minimum: 0, maximum: 1048576, description: 'Bytes reserved for a variable-size OUT structure.' },
+      length: { type: 'integer', minimum: 0, maximum: 1048576, description: 'Sends only the first `length` bytes of the buffer (a short buffer).' },
       status: { ...value, description: 'The status expected (default NDIS_STATUS_SUCCESS; `any` for no check).' },
       async: { type: 'boolean' },
       capture: captures,
@@ -269,6 +271,7 @@ export const SCENARIO_SCHEMA = {
       },
     },
     allowViolations: { type: 'array', items: { enum: RULES.map((r) => r.id) }, description: 'Verifier rules this scenario breaks on purpose.' },
+    faulty: { enum: [...FAULTY_NAMES], description: 'Runs against a deliberately broken variant of the simulated miniport (docs/explore.md).' },
     steps: { $ref: '#/definitions/steps' },
   },
   definitions: {

@@ -1,6 +1,7 @@
 import type { RuleId } from '../../ndistapi/verifier/rules.js';
 import type { SimulatedMiniportOptions } from '../../miniport/sim-config.js';
 import type { StepKind } from './scenario-schema.js';
+import type { FaultyName } from '../../miniport/faulty/index.js';
 
 /** Where something is in a scenario file (1-based line and column). */
 export interface Position {
@@ -31,6 +32,8 @@ export interface Scenario {
   readonly miniport: SimulatedMiniportOptions;
   readonly allowViolations: readonly RuleId[];
   readonly steps: readonly Step[];
+  /** A deliberately broken variant of the simulated miniport to run against (docs/explore.md). */
+  readonly faulty?: FaultyName;
 }
 
 /** A scenario file that cannot be used: names the file, line, column and schema path, and what was expected. */
