@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import {
   BLOCK_EPB,
   BLOCK_IDB,
@@ -17,22 +17,53 @@ import {
   pad4,
 } from './pcapng.js';
 
+import { WriteRing, writeAll } from './trace-write-worker.js';
+
+/** Blocks go to the file whenever this much collects. */
 const FLUSH_AT = 1 << 20;
+/** The buffer blocks are built in: room for FLUSH_AT and a block that crosses it. */
+const SEGMENT = FLUSH_AT * 2;
+
+/** True on a little-endian host, where `words` are the file's byte order as they are. */
+const HOST_LE = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+const swap32 = (v: number): number => (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
+
+export interface PcapngWriterOptions {
+  /**
+   * Whether the file writes may move to a worker thread once the trace passes its first 1 MB
+   * (default true). A short trace never starts one.
+   */
+  readonly writeThread?: boolean;
+}
 
 /**
  * Writes a pcapng file as a stream: the section header and one interface (LINKTYPE_USER0,
  * nanosecond timestamps) at once, then one enhanced packet block per record. Blocks collect in
  * a buffer that goes to the file whenever it passes 1 MB, on `flush()`, on `close()`, and when
- * the process exits, so a crash loses at most the unflushed tail, and a file cut anywhere
- * reads back up to its last whole block.
+ * the process exits (also after an uncaught exception), so a crash loses at most the unwritten
+ * tail, and a file cut anywhere reads back up to its last whole block.
+ *
+ * The first 1 MB is written from this thread. After it, the writes move to a worker thread
+ * (trace-write-worker.ts): this thread builds blocks in a ring of shared segments and hands each
+ * full one over, waiting only when the worker is SEGMENTS segments behind. `flush()`, `close()`
+ * and the exit handler wait until the worker has written everything handed over.
  */
 export class PcapngWriter {
   private readonly fd: number;
-  private buf = new Uint8Array(FLUSH_AT * 2);
-  private dv = new DataView(this.buf.buffer);
+  private buf: Uint8Array = new Uint8Array(SEGMENT);
+  private dv: DataView = new DataView(this.buf.buffer);
+  private u32: Uint32Array = new Uint32Array(this.buf.buffer);
   private used = 0;
+  /** File offset of buf[0]. */
+  private position = 0;
+  private ring: WriteRing | undefined;
+  /** The buffer holds one block bigger than a segment, built apart from the ring. */
+  private oversize = false;
   private closed = false;
   private pendingTotal = 0;
+  private pendingWords = 0;
+  private readonly writeThread: boolean;
   private readonly onExit = (): void => this.flush();
 
   /** `comment` goes into the section header (opt_comment): wanemu puts its run's configuration there. */
@@ -40,7 +71,9 @@ export class PcapngWriter {
     readonly path: string,
     interfaceName = 'wanemu',
     comment?: string,
+    options: PcapngWriterOptions = {},
   ) {
+    this.writeThread = options.writeThread ?? true;
     this.fd = openSync(path, 'w');
     this.sectionHeader(comment);
     this.interfaceDescription(interfaceName);
@@ -48,47 +81,45 @@ export class PcapngWriter {
   }
 
   /**
-   * Appends one enhanced packet block: `header` then `data` as the packet, at `timeNs`
-   * nanoseconds (a whole number; exact up to 2^53 ns, 104 days of clock time).
-   */
-  packet(timeNs: number, header: Uint8Array, data: Uint8Array): void {
-    const at = this.beginPacket(timeNs, header.length, data);
-    this.buf.set(header, at);
-    this.endPacket();
-  }
-
-  /**
-   * Starts an enhanced packet block whose packet is `headerLength` bytes the caller writes at
-   * the returned offset of `bytes` / `view`, followed by `data` (copied here). Call `endPacket`
-   * right after writing the header.
+   * Starts an enhanced packet block at `timeNs` nanoseconds (a whole number; exact up to 2^53
+   * ns, 104 days of clock time) whose packet is `headerLength` bytes (a multiple of 4) that the
+   * caller writes at the returned byte offset of `bytes`, followed by `data` (copied here). The
+   * caller writes the header as 32-bit words in `words` (at index offset / 4: blocks are 4-byte
+   * aligned), then calls `endPacket`.
    */
   beginPacket(timeNs: number, headerLength: number, data: Uint8Array): number {
-    const length = headerLength + data.length;
+    const at = this.beginPacketOf(timeNs, headerLength, data.length);
+    // TypedArray set is a memmove: faster than a byte loop even for a few dozen bytes.
+    if (data.length > 0) this.buf.set(data, at + headerLength);
+    return at;
+  }
+
+  /** As `beginPacket`, for `dataLength` bytes of data the caller writes too, right after the header. */
+  beginPacketOf(timeNs: number, headerLength: number, dataLength: number): number {
+    const length = headerLength + dataLength;
     const total = BLOCK_OVERHEAD + EPB_FIXED + pad4(length);
     const at = this.reserve(total);
-    const dv = this.dv;
-    dv.setUint32(at, BLOCK_EPB, true);
-    dv.setUint32(at + 4, total, true);
-    dv.setUint32(at + 8, 0, true); // interface 0
-    dv.setUint32(at + 12, Math.floor(timeNs / 4294967296), true);
-    dv.setUint32(at + 16, timeNs >>> 0, true);
-    dv.setUint32(at + 20, length, true);
-    dv.setUint32(at + 24, length, true);
-    const d = at + 28 + headerLength;
-    if (data.length <= 64) {
-      for (let i = 0; i < data.length; i++) this.buf[d + i] = data[i]!;
-    } else {
-      this.buf.set(data, d);
-    }
-    for (let i = d + data.length; i < at + total - 4; i++) this.buf[i] = 0;
-    dv.setUint32(at + total - 4, total, true);
+    const u = this.u32;
+    const w = at >> 2;
+    u[w] = BLOCK_EPB;
+    u[w + 1] = total;
+    u[w + 2] = 0; // interface 0
+    u[w + 3] = Math.floor(timeNs / 4294967296);
+    u[w + 4] = timeNs >>> 0;
+    u[w + 5] = length;
+    u[w + 6] = length;
+    // The last word of the padded packet: its padding bytes stay 0 once the data is written over it.
+    u[w + (total >> 2) - 2] = 0;
+    u[w + (total >> 2) - 1] = total;
     this.pendingTotal = total;
+    this.pendingWords = 7 + (headerLength >> 2);
     return at + 28;
   }
 
   endPacket(): void {
+    if (!HOST_LE) this.toLittleEndian(this.used >> 2, this.pendingWords, this.pendingTotal);
     this.used += this.pendingTotal;
-    if (this.used >= FLUSH_AT) this.flush();
+    if (this.used >= FLUSH_AT) this.emit(true);
   }
 
   /** The buffer blocks are built in (valid until the next call that writes). */
@@ -100,30 +131,86 @@ export class PcapngWriter {
     return this.dv;
   }
 
+  /** The same buffer as 32-bit words in the host's byte order (see `beginPacket`). */
+  get words(): Uint32Array {
+    return this.u32;
+  }
+
+  /** Whether the worker thread has been started (the trace has passed its first 1 MB, with the worker allowed). */
+  get workerStarted(): boolean {
+    return this.ring !== undefined;
+  }
+
+  /** Whether a worker thread is writing the file (true once the trace has passed its first 1 MB and the worker is up). */
+  get threaded(): boolean {
+    return this.ring?.threaded ?? false;
+  }
+
+  /** Writes everything recorded so far to the file, and waits until it is there. */
   flush(): void {
-    if (this.used === 0 || this.closed) return;
-    let done = 0;
-    while (done < this.used) done += writeSync(this.fd, this.buf, done, this.used - done);
-    this.used = 0;
+    if (this.closed) return;
+    this.emit(false);
+    this.ring?.drain();
   }
 
   close(): void {
     if (this.closed) return;
     this.flush();
+    this.ring?.stop();
     this.closed = true;
     process.off('exit', this.onExit);
     closeSync(this.fd);
   }
 
+  /**
+   * Sends the buffer's blocks on: to the worker once it runs, else to the file from here. The
+   * first time the buffer fills (`full`) with the worker allowed, the worker starts.
+   */
+  private emit(full: boolean): void {
+    if (this.used === 0 || this.closed) return;
+    if (this.ring !== undefined && !this.oversize) {
+      this.ring.publish(this.used, this.position);
+    } else {
+      writeAll(this.fd, this.buf.subarray(0, this.used), this.position);
+    }
+    this.position += this.used;
+    this.used = 0;
+    if (this.ring === undefined && this.writeThread && full) this.ring = new WriteRing(this.fd, SEGMENT);
+    if (this.ring !== undefined) {
+      this.oversize = false;
+      this.use(new Uint8Array(this.ring.segment(), this.ring.slotOffset(), SEGMENT));
+    } else if (this.oversize) {
+      this.oversize = false;
+      this.use(new Uint8Array(SEGMENT));
+    }
+  }
+
+  private use(buf: Uint8Array): void {
+    this.buf = buf;
+    this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.u32 = new Uint32Array(buf.buffer, buf.byteOffset, buf.byteLength >> 2);
+  }
+
+  /** Room for an `n`-byte block (n a multiple of 4); returns its offset in the buffer. */
   private reserve(n: number): number {
     if (this.used + n > this.buf.length) {
-      this.flush();
+      this.emit(true);
       if (n > this.buf.length) {
-        this.buf = new Uint8Array(pad4(n) * 2);
-        this.dv = new DataView(this.buf.buffer);
+        // Bigger than a segment: built apart, written from here once the worker is done, so the
+        // file still grows in order.
+        this.ring?.drain();
+        this.oversize = true;
+        this.use(new Uint8Array(pad4(n)));
       }
     }
     return this.used;
+  }
+
+  /** On a big-endian host: the block's words written in host order, made little-endian. */
+  private toLittleEndian(w: number, words: number, total: number): void {
+    const u = this.u32;
+    for (let i = w; i < w + words; i++) u[i] = swap32(u[i]!);
+    u[w + (total >> 2) - 1] = swap32(u[w + (total >> 2) - 1]!);
   }
 
   private sectionHeader(comment: string | undefined): void {

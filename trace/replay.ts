@@ -18,7 +18,7 @@ import type { RemoteAction } from '../miniport/remote-party.js';
 import type { SimulatedMiniportOptions } from '../miniport/sim-config.js';
 import { SimulatedMiniport } from '../miniport/simulated-miniport.js';
 import type { ScriptableMiniport } from '../miniport/scriptable-miniport.js';
-import { StructAccess, ViewCache, readScalar } from '../miniport/struct-access.js';
+import { StructAccess, ViewCache, writeScalar } from '../miniport/struct-access.js';
 import { TapiEventFields } from '../miniport/tapi-event-fields.js';
 import { ExchangeFormatter } from '../ndistapi/exchange-text.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
@@ -26,6 +26,7 @@ import { readTrace, type TraceWarning } from './pcapng-reader.js';
 import { exchangeOf } from './trace-exchange.js';
 import { timeMsOf, type TraceRecord } from './trace-record.js';
 import { remoteActionOf } from './trace-show.js';
+import { remoteActionFromBytes } from './remote-action-bytes.js';
 
 /** Where the target's behaviour left the recording. */
 export interface Divergence {
@@ -80,6 +81,22 @@ const HANDLE_MEMBERS = [
   ['hdLine', 'line'],
   ['hdCall', 'call'],
 ] as const;
+
+type HandleKind = 'line' | 'call' | 'link';
+
+/** A little-endian whole number of 1, 2, 4 or 8 bytes at `o` (as readScalar, without a DataView). */
+function scalarAt(b: Uint8Array, o: number, n: number): number {
+  switch (n) {
+    case 1:
+      return b[o]!;
+    case 2:
+      return b[o]! | (b[o + 1]! << 8);
+    case 4:
+      return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+    default:
+      return scalarAt(b, o + 4, 4) * 4294967296 + scalarAt(b, o, 4);
+  }
+}
 
 const isInput = (r: TraceRecord): boolean => r.kind === 'request' || r.kind === 'remote';
 
@@ -164,7 +181,7 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
   };
 
   // Handles the target assigned, by the recorded value.
-  const mapped = new Map<string, number>();
+  const mapped: Record<HandleKind, Map<number, number>> = { line: new Map(), call: new Map(), link: new Map() };
   /** Recorded NdisLinkHandle by the NdisLinkContext written back for it, while the link is up. */
   const linkOf = new Map<number, number>();
   const divergences: Divergence[] = [];
@@ -184,29 +201,26 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
   };
 
   /** Maps a handle the target produced to the recorded one at its first appearance; false on a mismatch. */
-  const same = (kind: string, recorded: number, actual: number): boolean => {
-    const key = `${kind}:${recorded}`;
-    const m = mapped.get(key);
+  const same = (kind: HandleKind, recorded: number, actual: number): boolean => {
+    const map = mapped[kind];
+    const m = map.get(recorded);
     if (m === undefined) {
-      mapped.set(key, actual);
+      map.set(recorded, actual);
       return true;
     }
     return m === actual;
   };
-  const toTarget = (kind: string, recorded: number): number => mapped.get(`${kind}:${recorded}`) ?? recorded;
+  const toTarget = (kind: HandleKind, recorded: number): number => mapped[kind].get(recorded) ?? recorded;
 
 
   /** Recorded bytes with the target's handles put in (hdLine, hdCall members of request structures). */
   const retarget = (oid: number, bytes: Uint8Array): Uint8Array => {
-    const s = structureOfOid(oid);
     const out = bytes.slice();
-    if (s === undefined) return out;
-    const a = acc(s);
-    const dv = new DataView(out.buffer);
-    for (const [member, kind] of HANDLE_MEMBERS) {
-      if (!a.has(member)) continue;
-      const f = a.field(member);
-      if (out.length >= f.offset + f.size) a.set(dv, 0, member, toTarget(kind, a.get(dv, 0, member)));
+    for (const f of requestFields(oid)) {
+      if (out.length < f.o + f.n) continue;
+      const recorded = scalarAt(out, f.o, f.n);
+      const v = toTarget(f.kind, recorded);
+      if (v !== recorded) writeScalar(new DataView(out.buffer), f.o, f.n, v);
     }
     return out;
   };
@@ -264,44 +278,45 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
     readonly name: string;
     readonly o: number;
     readonly n: number;
-    readonly kind: string;
+    readonly kind: HandleKind;
     readonly assign: boolean;
   }
-  const fieldCache = new Map<string, HandleField[]>();
   const NONE: HandleField[] = [];
+  /** By OID: the handles of its structure, sorted by offset. */
+  const oidFields = new Map<number, HandleField[]>();
+  const requestFields = (oid: number): HandleField[] => {
+    let fields = oidFields.get(oid);
+    if (fields === undefined) {
+      const s = structureOfOid(oid);
+      fields = [];
+      if (s !== undefined) {
+        for (const [member, kind] of HANDLE_MEMBERS) {
+          if (!acc(s).has(member)) continue;
+          const assign = (oid === OID_TAPI_OPEN && member === 'hdLine') || (oid === OID_TAPI_MAKE_CALL && member === 'hdCall');
+          fields.push(field(s, member, kind, assign));
+        }
+        fields.sort((x, y) => x.o - y.o);
+      }
+      oidFields.set(oid, fields);
+    }
+    return fields;
+  };
+  let lineUpFields: HandleField[] | undefined;
+  let newCallFields: HandleField[] | undefined;
   const handleFields = (a: Actual, oid: number, got: Uint8Array): HandleField[] => {
     if (a.kind === 'indication' || a.kind === 'indicationReturn') {
-      if (a.code === NDIS_STATUS_WAN_LINE_UP) return cached(`up`, () => [field('NDIS_MAC_LINE_UP', 'NdisLinkHandle', 'link', true)]);
+      if (a.code === NDIS_STATUS_WAN_LINE_UP) return (lineUpFields ??= [field('NDIS_MAC_LINE_UP', 'NdisLinkHandle', 'link', true)]);
       if (a.code !== NDIS_STATUS_TAPI_INDICATION || !event.read(viewOfGot(got)) || event.msg !== LINE_NEWCALL) return NONE;
-      return cached('newcall', () => [field('NDIS_TAPI_EVENT', 'ulParam1', 'call', true)]);
+      return (newCallFields ??= [field('NDIS_TAPI_EVENT', 'ulParam1', 'call', true)]);
     }
-    return cached(`oid:${oid}`, () => {
-      const s = structureOfOid(oid);
-      if (s === undefined) return NONE;
-      const out: HandleField[] = [];
-      for (const [member, kind] of HANDLE_MEMBERS) {
-        if (!acc(s).has(member)) continue;
-        const assign = (oid === OID_TAPI_OPEN && member === 'hdLine') || (oid === OID_TAPI_MAKE_CALL && member === 'hdCall');
-        out.push(field(s, member, kind, assign));
-      }
-      return out.sort((x, y) => x.o - y.o);
-    });
+    return requestFields(oid);
   };
-  const cached = (key: string, make: () => HandleField[]): HandleField[] => {
-    let f = fieldCache.get(key);
-    if (f === undefined) {
-      f = make();
-      fieldCache.set(key, f);
-    }
-    return f;
-  };
-  const field = (s: StructName, member: string, kind: string, assign: boolean): HandleField => {
+  const field = (s: StructName, member: string, kind: HandleKind, assign: boolean): HandleField => {
     const f = acc(s).field(member);
     return { name: `${s}.${member}`, o: f.offset, n: f.size, kind, assign };
   };
   // Recorded data is a new array every record (no cache would hit); the target's come from a few scratch buffers.
   const gotViews = new ViewCache();
-  const viewOfExp = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
   const viewOfGot = (b: Uint8Array): DataView => gotViews.of(b);
 
   /** Compares one output of the target with the next recorded one. */
@@ -325,8 +340,8 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
     const fields = handleFields(a, oid, got);
     for (const f of fields) {
       if (got.length < f.o + f.n) continue;
-      const rv = readScalar(viewOfExp(exp), f.o, f.n);
-      const av = readScalar(viewOfGot(got), f.o, f.n);
+      const rv = scalarAt(exp, f.o, f.n);
+      const av = scalarAt(got, f.o, f.n);
       const ok = f.assign ? same(f.kind, rv, av) : toTarget(f.kind, rv) === av;
       if (!ok) return (diverge(r, describeActual(a), `${f.name} is 0x${av.toString(16)}; the recording's 0x${rv.toString(16)} maps to 0x${toTarget(f.kind, rv).toString(16)}`), r);
     }
@@ -359,13 +374,24 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
       // A closed call's handle is dead: forget its mapping, so memory stays flat over long traces.
       if (head.code === OID_TAPI_CLOSE_CALL && status === NDIS_STATUS_SUCCESS) {
         const a = acc('NDIS_TAPI_CLOSE_CALL');
-        if (head.data.length >= a.size) mapped.delete(`call:${a.get(new DataView(head.data.buffer, head.data.byteOffset, head.data.byteLength), 0, 'hdCall')}`);
+        const f = a.field('hdCall');
+        if (head.data.length >= a.size) mapped.call.delete(scalarAt(head.data, f.offset, f.size));
       }
     } else {
-      const a = remoteActionOf(head);
-      if (a !== undefined) act(target, a, (k, v) => toTarget(k, v));
+      const a = remoteActionFromBytes(head.data) ?? remoteActionOf(head);
+      if (a !== undefined) act(target, a, toTarget);
     }
   };
+
+  // Where the indications' members sit, for the write-back without DataViews.
+  const eventSize = acc('NDIS_TAPI_EVENT').size;
+  const ulMsg = acc('NDIS_TAPI_EVENT').field('ulMsg');
+  const ulParam2 = acc('NDIS_TAPI_EVENT').field('ulParam2');
+  const lineUpSize = acc('NDIS_MAC_LINE_UP').size;
+  const upContext = acc('NDIS_MAC_LINE_UP').field('NdisLinkContext');
+  const upHandle = acc('NDIS_MAC_LINE_UP').field('NdisLinkHandle');
+  const lineDownSize = acc('NDIS_MAC_LINE_DOWN').size;
+  const downContext = acc('NDIS_MAC_LINE_DOWN').field('NdisLinkContext');
 
   const sink: MiniportSink = {
     indicate(status: number, buffer: Uint8Array): void {
@@ -382,21 +408,18 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
       // Write back what the recorded NDISTAPI/NDISWAN wrote: the recorded indication's return.
       const back = queue[0] ?? (pull() ? queue[0] : undefined);
       if (r !== undefined && back !== undefined && back.kind === 'indicationReturn' && back.code === status && back.data.length === buffer.length) {
-        const dv = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-        const bv = new DataView(back.data.buffer, back.data.byteOffset, back.data.byteLength);
-        if (status === NDIS_STATUS_TAPI_INDICATION && event.read(bv) && event.msg === LINE_NEWCALL) event.setParam2(dv, event.p2);
-        if (status === NDIS_STATUS_WAN_LINE_UP) {
-          const up = acc('NDIS_MAC_LINE_UP');
-          const context = up.get(bv, 0, 'NdisLinkContext');
-          up.set(dv, 0, 'NdisLinkContext', context);
-          linkOf.set(context, up.get(bv, 0, 'NdisLinkHandle'));
+        const bd = back.data;
+        if (status === NDIS_STATUS_TAPI_INDICATION && bd.length >= eventSize && scalarAt(bd, ulMsg.offset, ulMsg.size) === LINE_NEWCALL) copyMember(bd, buffer, ulParam2);
+        if (status === NDIS_STATUS_WAN_LINE_UP && bd.length >= lineUpSize) {
+          copyMember(bd, buffer, upContext);
+          linkOf.set(scalarAt(bd, upContext.offset, upContext.size), scalarAt(bd, upHandle.offset, upHandle.size));
         }
       }
-      if (r !== undefined && status === NDIS_STATUS_WAN_LINE_DOWN) {
+      if (r !== undefined && status === NDIS_STATUS_WAN_LINE_DOWN && buffer.length >= lineDownSize) {
         // The link is gone: forget its handle's mapping, so memory stays flat over long traces.
-        const context = acc('NDIS_MAC_LINE_DOWN').get(new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength), 0, 'NdisLinkContext');
+        const context = scalarAt(buffer, downContext.offset, downContext.size);
         const handle = linkOf.get(context);
-        if (handle !== undefined) mapped.delete(`link:${handle}`);
+        if (handle !== undefined) mapped.link.delete(handle);
         linkOf.delete(context);
       }
       compare({ kind: 'indicationReturn', code: status, status: 0, bytesUsed: 0, bytesNeeded: 0, data: buffer }, 0);
@@ -448,7 +471,12 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
   return { records: recordCount(), compared, divergences };
 }
 
-function act(target: ScriptableMiniport, a: RemoteAction, map: (kind: string, v: number) => number): void {
+/** Copies one member's bytes from `from` to `to` (same layout). */
+function copyMember(from: Uint8Array, to: Uint8Array, f: { readonly offset: number; readonly size: number }): void {
+  for (let i = f.offset; i < f.offset + f.size; i++) to[i] = from[i]!;
+}
+
+function act(target: ScriptableMiniport, a: RemoteAction, map: (kind: HandleKind, v: number) => number): void {
   switch (a.action) {
     case 'offer':
       target.remote.offer(a);

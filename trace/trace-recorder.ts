@@ -2,7 +2,8 @@ import type { Abi, LayoutVariant, RequestKind } from '../oid/index.js';
 import type { Clock } from '../sim/clock.js';
 import type { ExchangeSink, ExchangeSource } from '../ndistapi/exchange-sink.js';
 import { PcapngWriter } from './pcapng-writer.js';
-import { NOT_AN_EXCHANGE, RECORD_HEADER, RECORD_VERSION, abiCode, kindCode, type RecordKind } from './trace-record.js';
+import { remoteActionBytes } from './remote-action-bytes.js';
+import { NOT_AN_EXCHANGE, RECORD_HEADER, RECORD_VERSION, abiCode, kindCode } from './trace-record.js';
 import type { Observable } from 'rxjs';
 import type { RemoteAction } from '../miniport/remote-party.js';
 import type { SimulatedMiniportConfig } from '../miniport/sim-config.js';
@@ -10,17 +11,23 @@ import type { LineMessage } from '../tapi/line-message.js';
 
 const ENCODER = new TextEncoder();
 
-/** JSON.stringify(action), written out for the hot path (the same text, member for member). */
-function actionJson(a: RemoteAction): string {
-  switch (a.action) {
-    case 'offer':
-      return `{"action":"offer","line":${a.line},"address":${a.address},"mediaMode":${a.mediaMode},"callerId":${JSON.stringify(a.callerId)},"calledId":${JSON.stringify(a.calledId)}}`;
-    case 'fail':
-      return `{"action":"fail","hdCall":${a.hdCall},"why":${JSON.stringify(a.why)}}`;
-    default:
-      return `{"action":"${a.action}","hdCall":${a.hdCall}}`;
-  }
-}
+/*
+ * The first word of each record header (version, kind, flags, ABI, little-endian) less its ABI
+ * byte, by kind and direction, resolved once here rather than per record.
+ */
+const UP = 1;
+const SET = 2;
+const word0 = (kind: Parameters<typeof kindCode>[0], flags: number): number => RECORD_VERSION | (kindCode(kind) << 8) | (flags << 16);
+const REQUEST = [word0('request', 0), word0('request', SET)] as const;
+const RETURN = [word0('return', UP), word0('return', UP | SET)] as const;
+const COMPLETION = [word0('completion', UP), word0('completion', UP | SET)] as const;
+const INDICATION = word0('indication', UP);
+const INDICATION_RETURN = word0('indicationReturn', UP);
+const REMOTE = word0('remote', 0);
+const TAPI = word0('tapi', UP);
+const TRP_REQUEST = word0('trpRequest', 0);
+const TRP_REPLY = word0('trpReply', UP);
+const TRP_EVENT = word0('trpEvent', UP);
 
 /**
  * Records every exchange NdisTapi sees into a pcapng trace, one enhanced packet block each,
@@ -28,7 +35,8 @@ function actionJson(a: RemoteAction): string {
  * `close()` when done (the writer also flushes when the process exits).
  */
 export class TraceRecorder implements ExchangeSink {
-  private readonly abi: number;
+  /** The ABI byte of every record header, in place in its first word. */
+  private readonly abiWord: number;
   private detach: (() => void) | undefined;
   private scratch = new Uint8Array(512);
   /** Records written so far. */
@@ -40,7 +48,7 @@ export class TraceRecorder implements ExchangeSink {
     variant: LayoutVariant,
     private readonly clock?: Clock,
   ) {
-    this.abi = abiCode(abi, variant);
+    this.abiWord = abiCode(abi, variant) << 24;
   }
 
   /**
@@ -70,10 +78,9 @@ export class TraceRecorder implements ExchangeSink {
 
   /** Records a remote-party action (kind `remote`, data UTF-8 JSON, sequence NOT_AN_EXCHANGE). */
   remote(action: RemoteAction, time: number): void {
-    const text = actionJson(action);
-    if (text.length * 3 > this.scratch.length) this.scratch = new Uint8Array(text.length * 3);
-    const { written } = ENCODER.encodeInto(text, this.scratch);
-    this.write('remote', undefined, NOT_AN_EXCHANGE, time, 0, 0, 0, 0, 0, this.scratch.subarray(0, written));
+    const n = remoteActionBytes(action, this.scratch);
+    if (n < 0) this.writeText(REMOTE, time, 0, JSON.stringify(action));
+    else this.write(REMOTE, NOT_AN_EXCHANGE, time, 0, 0, 0, 0, 0, this.scratch.subarray(0, n));
   }
 
   /**
@@ -81,10 +88,7 @@ export class TraceRecorder implements ExchangeSink {
    * application's name and the LINEMESSAGE, sequence NOT_AN_EXCHANGE, code the LINE_ message).
    */
   tapi(app: string, m: LineMessage, time: number): void {
-    const text = JSON.stringify({ app, msg: m.msg, hDevice: m.hDevice, callbackInstance: m.callbackInstance, param1: m.param1, param2: m.param2, param3: m.param3 });
-    if (text.length * 3 > this.scratch.length) this.scratch = new Uint8Array(text.length * 3);
-    const { written } = ENCODER.encodeInto(text, this.scratch);
-    this.write('tapi', undefined, NOT_AN_EXCHANGE, time, m.msg, 0, 0, 0, 0, this.scratch.subarray(0, written));
+    this.writeText(TAPI, time, m.msg, JSON.stringify({ app, msg: m.msg, hDevice: m.hDevice, callbackInstance: m.callbackInstance, param1: m.param1, param2: m.param2, param3: m.param3 }));
   }
 
   /**
@@ -94,20 +98,19 @@ export class TraceRecorder implements ExchangeSink {
    */
   trp(type: 'request' | 'reply' | 'event', bytes: Uint8Array, time: number): void {
     const code = bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(type === 'event' ? Math.min(16, bytes.length - 4) : 0, true) : 0;
-    const kind = type === 'request' ? 'trpRequest' : type === 'reply' ? 'trpReply' : 'trpEvent';
-    this.write(kind, undefined, NOT_AN_EXCHANGE, time, code, 0, 0, 0, 0, bytes);
+    this.write(type === 'request' ? TRP_REQUEST : type === 'reply' ? TRP_REPLY : TRP_EVENT, NOT_AN_EXCHANGE, time, code, 0, 0, 0, 0, bytes);
   }
 
   onRequest(seq: number, time: number, requestId: number, kind: RequestKind, oid: number, buffer: Uint8Array): void {
-    this.write('request', kind, seq, time, oid, requestId, 0, 0, 0, buffer);
+    this.write(REQUEST[kind === 'set' ? 1 : 0], seq, time, oid, requestId, 0, 0, 0, buffer);
   }
 
   onOutcome(type: 'return' | 'completion', seq: number, time: number, requestId: number, kind: RequestKind, oid: number, status: number, used: number, needed: number, buffer: Uint8Array): void {
-    this.write(type, kind, seq, time, oid, requestId, status, used, needed, buffer);
+    this.write((type === 'return' ? RETURN : COMPLETION)[kind === 'set' ? 1 : 0], seq, time, oid, requestId, status, used, needed, buffer);
   }
 
   onIndication(type: 'indication' | 'indicationReturn', seq: number, time: number, status: number, buffer: Uint8Array): void {
-    this.write(type, undefined, seq, time, status, 0, 0, 0, 0, buffer);
+    this.write(type === 'indication' ? INDICATION : INDICATION_RETURN, seq, time, status, 0, 0, 0, 0, buffer);
   }
 
   close(): void {
@@ -116,23 +119,36 @@ export class TraceRecorder implements ExchangeSink {
     this.writer.close();
   }
 
-  private write(kind: RecordKind, requestKind: RequestKind | undefined, seq: number, timeMs: number, code: number, requestId: number, status: number, used: number, needed: number, data: Uint8Array): void {
-    const ns = Math.round((this.clock?.now() ?? timeMs) * 1e6);
+  /** One record: `head` is its header's first word less the ABI byte (one of the constants above). */
+  private write(head: number, seq: number, timeMs: number, code: number, requestId: number, status: number, used: number, needed: number, data: Uint8Array): void {
+    const at = this.writer.beginPacket(this.ns(timeMs), RECORD_HEADER, data);
+    this.header(at, head, seq, code, requestId, status, used, needed, data.length);
+  }
+
+  /** A record whose data is `text` as UTF-8 (a remote action, a TAPI message: JSON). */
+  private writeText(head: number, timeMs: number, code: number, text: string): void {
+    if (text.length * 3 > this.scratch.length) this.scratch = new Uint8Array(text.length * 3);
+    const { written } = ENCODER.encodeInto(text, this.scratch);
+    this.write(head, NOT_AN_EXCHANGE, timeMs, code, 0, 0, 0, 0, this.scratch.subarray(0, written));
+  }
+
+  private ns(timeMs: number): number {
+    return Math.round((this.clock?.now() ?? timeMs) * 1e6);
+  }
+
+  /** Writes the record header at byte `at` of the writer's buffer and ends the block. */
+  private header(at: number, head: number, seq: number, code: number, requestId: number, status: number, used: number, needed: number, length: number): void {
     const w = this.writer;
-    const at = w.beginPacket(ns, RECORD_HEADER, data);
-    const h = w.view;
-    const b = w.bytes;
-    b[at] = RECORD_VERSION;
-    b[at + 1] = kindCode(kind);
-    b[at + 2] = (kind === 'request' || kind === 'remote' || kind === 'trpRequest' ? 0 : 1) | (requestKind === 'set' ? 2 : 0);
-    b[at + 3] = this.abi;
-    h.setUint32(at + 4, seq >>> 0, true);
-    h.setUint32(at + 8, code >>> 0, true);
-    h.setUint32(at + 12, requestId >>> 0, true);
-    h.setUint32(at + 16, status >>> 0, true);
-    h.setUint32(at + 20, used >>> 0, true);
-    h.setUint32(at + 24, needed >>> 0, true);
-    h.setUint32(at + 28, data.length, true);
+    const u = w.words;
+    const i = at >> 2;
+    u[i] = head | this.abiWord;
+    u[i + 1] = seq;
+    u[i + 2] = code;
+    u[i + 3] = requestId;
+    u[i + 4] = status;
+    u[i + 5] = used;
+    u[i + 6] = needed;
+    u[i + 7] = length;
     w.endPacket();
     this.count++;
   }
