@@ -175,10 +175,11 @@ function program(io: Io): Command {
     .option('--isolate', 'with native: host the library in a child process')
     .option('--threaded-calls', 'with native: call the library from a thread of its own, for requests that wait on a thread that indicates')
     .option('--all', 'count every divergence instead of stopping at the first')
+    .option('--no-verify', 'do not run the verifier over what the target does (it runs by default)')
     .option('--speed <speed>', 'max, realtime, or a factor of real time such as 2x', 'max')
     .option('--upper', 'instead, play the recorded miniport side into NdisTapi and the verifier')
     .option('--faulty <variant>', `against a deliberately broken simulated miniport (${FAULTY_NAMES.join(', ')})`)
-    .action(async (path: string, o: { against: string; all?: boolean; speed: string; upper?: boolean; isolate?: boolean; threadedCalls?: boolean; faulty?: string }) => {
+    .action(async (path: string, o: { against: string; all?: boolean; verify: boolean; speed: string; upper?: boolean; isolate?: boolean; threadedCalls?: boolean; faulty?: string }) => {
       const native = againstOf(o.against);
       const faulty = faultyOf(o.faulty, native);
       if (o.upper === true) {
@@ -204,11 +205,14 @@ function program(io: Io): Command {
           : native === undefined
           ? {}
           : { target: async (config: SimulatedMiniportOptions, clock: VirtualClock) => nativeTarget(await openLibrary(native, native.config ?? loopbackConfig(config, 'virtual'), o.isolate === true, o.threadedCalls === true, io), config, clock) };
-      const r = await replay(path, { all: o.all === true, speed, onWarning: warn, onProgress: (records, bytes) => bar?.update(bytes, { records }), ...target });
+      const r = await replay(path, { all: o.all === true, verify: o.verify, speed, onWarning: warn, onProgress: (records, bytes) => bar?.update(bytes, { records }), ...target });
       bar?.update(size, { records: r.records });
       bar?.stop();
+      const against = faulty === undefined ? o.against : `the faulty variant ${faulty}`;
+      for (const v of r.violations) io.out(`verifier: ${v.rule} at exchange ${v.seq}: ${v.detail}`);
       if (r.divergences.length === 0) {
-        io.out(`${path}: ${r.records} records replayed against ${o.against}, ${r.compared} outputs compared, no divergence`);
+        io.out(`${path}: ${r.records} records replayed against ${against}, ${r.compared} outputs compared, no divergence${o.verify ? `, ${r.violations.length} verifier violation${r.violations.length === 1 ? '' : 's'}` : ''}`);
+        if (r.violations.length > 0) throw new CheckFailed(`${r.violations.length} verifier violation${r.violations.length === 1 ? '' : 's'}`);
         return;
       }
       const d = r.divergences[0]!;
@@ -218,7 +222,7 @@ function program(io: Io): Command {
       io.out('  the recording around it:');
       for (const l of d.around) io.out(`  ${l}`);
       if (o.all === true) io.out(`${r.divergences.length} divergences in ${r.records} records`);
-      throw new CheckFailed(`${r.divergences.length} divergence${r.divergences.length === 1 ? '' : 's'}`);
+      throw new CheckFailed(`${r.divergences.length} divergence${r.divergences.length === 1 ? '' : 's'}${r.violations.length === 0 ? '' : `, ${r.violations.length} verifier violations`}`);
     });
 
   p.command('explore')
@@ -327,7 +331,7 @@ function exploreText(r: ExploreReport): string[] {
     ...r.actions.map((a, i) => `  ${i + 1}. ${a}`),
     `  ${f.message}`,
     ...(r.scenario === undefined ? [] : [`  scenario: ${r.scenario} (wanemu run ${r.reproduces === true ? 'fails on it, as it should' : r.reproduces === false ? 'does not fail on it: this failure shows only to the reference model or the end-of-run checks' : 'was not tried'})`]),
-    ...(r.trace === undefined ? [] : [`  trace:    ${r.trace} (wanemu replay shows where it leaves the simulated miniport; wanemu replay --upper runs the verifier over it)`]),
+    ...(r.trace === undefined ? [] : [`  trace:    ${r.trace} (wanemu replay shows where it leaves the simulated miniport; --upper runs the verifier over the recording; --faulty replays it against the variant, verified)`]),
   ];
 }
 

@@ -21,6 +21,9 @@ import type { ScriptableMiniport } from '../miniport/scriptable-miniport.js';
 import { StructAccess, ViewCache, writeScalar } from '../miniport/struct-access.js';
 import { TapiEventFields } from '../miniport/tapi-event-fields.js';
 import { ExchangeFormatter } from '../ndistapi/exchange-text.js';
+import type { ExchangeSink } from '../ndistapi/exchange-sink.js';
+import { Verifier } from '../ndistapi/verifier/verifier.js';
+import type { Violation } from '../ndistapi/verifier/violation.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { readTrace, type TraceWarning } from './pcapng-reader.js';
 import { exchangeOf } from './trace-exchange.js';
@@ -45,11 +48,19 @@ export interface ReplayResult {
   /** Recorded outputs (returns, completions, indications) compared with the target's. */
   readonly compared: number;
   readonly divergences: readonly Divergence[];
+  /** With `verify`: the contract breaches of what the target did during the replay (the verifier's, every rule). */
+  readonly violations: readonly Violation[];
 }
 
 export interface ReplayOptions {
   /** Keep going after the first divergence, to count them all. */
   readonly all?: boolean;
+  /**
+   * Also check what the target does against the contract, as NDISTAPI sees it: the verifier
+   * over the re-issued requests, the target's returns, completions and indications, and the
+   * recorded write-backs. Off by default: a replay compares with the recording.
+   */
+  readonly verify?: boolean;
   /** Changes to the recorded miniport configuration (to provoke divergences on purpose). */
   readonly override?: SimulatedMiniportOptions;
   /** `max` (default), `realtime`, or a factor of real time (2 = twice as fast). */
@@ -186,6 +197,12 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
   const linkOf = new Map<number, number>();
   const divergences: Divergence[] = [];
   let compared = 0;
+  // The verifier sees the exchanges as NDISTAPI would: fed here, in order, as they happen.
+  let checker: ExchangeSink | undefined;
+  const verifier = options.verify === true
+    ? new Verifier({ attach: (sink) => ((checker = sink), () => (checker = undefined)) }, abi, variant)
+    : undefined;
+  let seq = 0;
 
   const diverge = (expected: TraceRecord | undefined, actualText: string, reason: string): void => {
     const after: string[] = [];
@@ -366,7 +383,10 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
       if (ret !== undefined && ret.kind === 'return' && ret.status === NDIS_STATUS_PENDING) target.policies.setForNext({ mode: 'hold' }, head.code);
       const buffer = retarget(head.code, head.data);
       const counts = { bytesUsed: 0, bytesNeeded: 0 };
-      const status = target.request(head.requestId, head.requestKind ?? 'query', head.code, buffer, counts);
+      const kind = head.requestKind ?? 'query';
+      checker?.onRequest(seq++, clock.now(), head.requestId, kind, head.code, buffer);
+      const status = target.request(head.requestId, kind, head.code, buffer, counts);
+      checker?.onOutcome('return', seq++, clock.now(), head.requestId, kind, head.code, status, counts.bytesUsed, counts.bytesNeeded, buffer);
       buffers.set(head.requestId, buffer);
       if (status === NDIS_STATUS_PENDING) pending = { requestId: head.requestId, oid: head.code };
       compare({ kind: 'return', code: head.code, status, bytesUsed: counts.bytesUsed, bytesNeeded: counts.bytesNeeded, data: buffer }, head.code);
@@ -395,6 +415,7 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
 
   const sink: MiniportSink = {
     indicate(status: number, buffer: Uint8Array): void {
+      checker?.onIndication('indication', seq++, clock.now(), status, buffer);
       const r = compare({ kind: 'indication', code: status, status: 0, bytesUsed: 0, bytesNeeded: 0, data: buffer }, 0);
       // What the recorded NDISTAPI did while the indication was being delivered (a request it
       // sent from its handler) happens now too, before the indication returns.
@@ -422,12 +443,15 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
         if (handle !== undefined) mapped.link.delete(handle);
         linkOf.delete(context);
       }
+      checker?.onIndication('indicationReturn', seq++, clock.now(), status, buffer);
       compare({ kind: 'indicationReturn', code: status, status: 0, bytesUsed: 0, bytesNeeded: 0, data: buffer }, 0);
     },
     complete(c: Completion): void {
       const oid = pending?.oid ?? c.oid;
       pending = undefined;
-      compare({ kind: 'completion', code: c.oid, status: c.status, bytesUsed: c.bytesUsed, bytesNeeded: c.bytesNeeded, data: buffers.get(c.requestId) ?? new Uint8Array(0) }, oid);
+      const buffer = buffers.get(c.requestId) ?? new Uint8Array(0);
+      checker?.onOutcome('completion', seq++, clock.now(), c.requestId, c.kind, c.oid, c.status, c.bytesUsed, c.bytesNeeded, buffer);
+      compare({ kind: 'completion', code: c.oid, status: c.status, bytesUsed: c.bytesUsed, bytesNeeded: c.bytesNeeded, data: buffer }, oid);
       buffers.delete(c.requestId);
     },
   };
@@ -468,7 +492,8 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
   } catch (e) {
     if (!(e instanceof Stop)) throw e;
   }
-  return { records: recordCount(), compared, divergences };
+  verifier?.dispose();
+  return { records: recordCount(), compared, divergences, violations: verifier?.violations ?? [] };
 }
 
 /** Copies one member's bytes from `from` to `to` (same layout). */

@@ -10,7 +10,7 @@ import { wanemu } from '../support/cli.js';
  * handful of actions; the scenario it writes fails `wanemu run` the same way; the trace it
  * writes replays to the same divergence from the correct simulated miniport (and, through
  * --upper, to the same verifier rule), while replaying it against the same faulty variant
- * reproduces the recording exactly. The correct miniport passes; the same seed gives the same
+ * reproduces the recording exactly, with the verifier reporting the same rule. The correct miniport passes; the same seed gives the same
  * exploration.
  */
 
@@ -73,9 +73,19 @@ describe.each(FAULTY_NAMES.map((v) => [v]))('the faulty variant %s', (variant) =
     const correct = await wanemu('replay', report.trace!);
     expect(correct.code).toBe(1);
     expect(correct.out).toMatch(/first divergence after \d+ matching outputs/);
+    // Against the variant itself the recording is reproduced exactly; the verifier, which replay
+    // runs over what the target does, reports the same rule where the verifier is what caught it.
     const same = await wanemu('replay', '--faulty', variant, report.trace!);
     expect(same.out).toMatch(/no divergence/);
-    expect(same.code).toBe(0);
+    if (SHOWS[variant].rule !== undefined) {
+      expect(same.code).toBe(1);
+      expect(same.out).toContain(`verifier: ${SHOWS[variant].rule}`);
+    } else {
+      expect(same.code).toBe(0);
+    }
+    const unchecked = await wanemu('replay', '--no-verify', '--faulty', variant, report.trace!);
+    expect(unchecked.out).toMatch(/no divergence$/m);
+    expect(unchecked.code).toBe(0);
     const upper = await wanemu('replay', '--upper', report.trace!);
     if (SHOWS[variant].rule !== undefined) {
       expect(upper.code).toBe(1);

@@ -14,6 +14,9 @@ import { ScriptedMiniport } from '../support/scripted-miniport.js';
 import { NdisTapi } from '../../ndistapi/ndis-tapi.js';
 import { NdisTapiClient } from '../../ndistapi/ndis-tapi-client.js';
 import { VirtualClock } from '../../sim/virtual-clock.js';
+import { SimulatedMiniport } from '../../miniport/simulated-miniport.js';
+import type { SimulatedMiniportOptions } from '../../miniport/sim-config.js';
+import { faultyMiniport } from '../../miniport/faulty/index.js';
 
 const root = join(__dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'wanemu-replay-'));
@@ -32,8 +35,13 @@ describe('replay against the simulated miniport', () => {
   // a faithful miniport diverges at the first fault, by design; those examples are left out here.
   const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.yaml') && !/^\s*- fault:/m.test(readFileSync(join(root, 'examples', f), 'utf8')));
 
-  test.each(examples)('%s, recorded by run, replays with zero divergences', async (example) => {
-    const r = await replay(await recorded(example));
+  test.each(examples)('%s, recorded by run, replays with zero divergences (and, verified, zero violations)', async (example) => {
+    const path = await recorded(example);
+    const checked = await replay(path, { verify: true });
+    expect(checked.divergences).toEqual([]);
+    expect(checked.violations).toEqual([]);
+    const r = await replay(path);
+    expect(r.violations).toEqual([]);
     expect(r.divergences).toEqual([]);
     expect(r.compared).toBeGreaterThan(8);
     expect(r.records).toBeGreaterThan(r.compared);
@@ -90,6 +98,21 @@ describe('replay against the simulated miniport', () => {
     const r = await replay(path, { override: { offerTimeoutMs: 20000 } });
     expect(r.divergences).toHaveLength(1);
     expect(r.divergences[0]!.reason).toMatch(/did not produce this indication by 15\.000 s/);
+  });
+});
+
+describe('replay with the verifier: what the target does is checked against the contract', () => {
+  test('a target that indicates after IDLE reproduces the recording yet breaks EVENT_AFTER_IDLE; unverified, it passes', async () => {
+    // Recorded on the correct miniport: the call is answered, hung up, dropped and closed.
+    const path = await recorded('incoming-accept-answer.yaml');
+    const target = async (config: SimulatedMiniportOptions, clock: VirtualClock) => faultyMiniport('indicates-after-idle', new SimulatedMiniport({ ...config, clock }));
+    const checked = await replay(path, { verify: true, all: true, target });
+    expect(checked.violations.map((v) => v.rule)).toContain('EVENT_AFTER_IDLE');
+    const unchecked = await replay(path, { all: true, target });
+    expect(unchecked.violations).toEqual([]);
+    // The extra indication is also a divergence from the recording, with or without the verifier.
+    expect(checked.divergences.length).toBe(unchecked.divergences.length);
+    expect(unchecked.divergences.length).toBeGreaterThan(0);
   });
 });
 
