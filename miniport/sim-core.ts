@@ -24,7 +24,7 @@ import { nextCallState, type CallEvent } from './call-state-table.js';
 import { HandleMap } from './handle-map.js';
 import { IndicationWriter } from './indication-writer.js';
 import { SimCall, SimLine } from './sim-call.js';
-import { StructAccess } from './struct-access.js';
+import { StructAccesses, type StructAccess } from './struct-access.js';
 import type { OutgoingOutcome, SimulatedMiniportConfig } from './sim-config.js';
 
 /** Why the network's offer of a call was not indicated to NDISTAPI. */
@@ -60,18 +60,14 @@ export class SimCore {
   ) {
     this.lines = Array.from({ length: config.lines }, (_, i) => new SimLine(i, config.addressesPerLine));
     this.out = new IndicationWriter(config.abi, config.variant);
+    this.accessors = new StructAccesses(config.abi, config.variant);
   }
 
-  private readonly accessors = new Map<StructName, StructAccess>();
+  private readonly accessors: StructAccesses;
 
   /** Member access for a structure in this miniport's ABI (built once). */
   access(structure: StructName): StructAccess {
-    let a = this.accessors.get(structure);
-    if (a === undefined) {
-      a = new StructAccess(structure, this.config.abi, this.config.variant);
-      this.accessors.set(structure, a);
-    }
-    return a;
+    return this.accessors.of(structure);
   }
 
   hdLineOf(line: SimLine): number {

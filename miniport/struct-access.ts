@@ -135,3 +135,22 @@ export class ViewCache {
     return v;
   }
 }
+
+/** StructAccess for every structure of one ABI, each built once on first use. */
+export class StructAccesses {
+  private readonly built = new Map<StructName, StructAccess>();
+
+  constructor(
+    readonly abi: Abi,
+    readonly variant: LayoutVariant,
+  ) {}
+
+  of(structure: StructName): StructAccess {
+    let a = this.built.get(structure);
+    if (a === undefined) {
+      a = new StructAccess(structure, this.abi, this.variant);
+      this.built.set(structure, a);
+    }
+    return a;
+  }
+}

@@ -18,7 +18,7 @@ import type { RemoteAction } from '../miniport/remote-party.js';
 import type { SimulatedMiniportOptions } from '../miniport/sim-config.js';
 import { SimulatedMiniport } from '../miniport/simulated-miniport.js';
 import type { ScriptableMiniport } from '../miniport/scriptable-miniport.js';
-import { StructAccess, ViewCache, writeScalar } from '../miniport/struct-access.js';
+import { StructAccesses, ViewCache, type StructAccess, writeScalar } from '../miniport/struct-access.js';
 import { TapiEventFields } from '../miniport/tapi-event-fields.js';
 import { ExchangeFormatter } from '../ndistapi/exchange-text.js';
 import type { ExchangeSink } from '../ndistapi/exchange-sink.js';
@@ -166,15 +166,8 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
   const abi = target.abi;
   const variant = target.variant;
   const event = new TapiEventFields(abi, variant);
-  const access = new Map<StructName, StructAccess>();
-  const acc = (s: StructName): StructAccess => {
-    let a = access.get(s);
-    if (a === undefined) {
-      a = new StructAccess(s, abi, variant);
-      access.set(s, a);
-    }
-    return a;
-  };
+  const accesses = new StructAccesses(abi, variant);
+  const acc = (s: StructName): StructAccess => accesses.of(s);
   const formatter = new ExchangeFormatter(abi, variant);
   /** The last records passed, formatted only when a divergence is reported. */
   const recent: TraceRecord[] = [];

@@ -29,7 +29,7 @@ import {
   type RequestKind,
   type StructName,
 } from '../../oid/index.js';
-import { StructAccess, ViewCache, readScalar, type Member } from '../../miniport/struct-access.js';
+import { StructAccesses, ViewCache, type StructAccess, readScalar, type Member } from '../../miniport/struct-access.js';
 import { TapiEventFields } from '../../miniport/tapi-event-fields.js';
 import { HandleTable, type TrackedCall } from '../handle-table.js';
 import type { Exchange } from '../exchange.js';
@@ -79,7 +79,7 @@ export class Verifier implements ExchangeSink {
   private readonly out = new Subject<Violation>();
   private readonly relaxed = new Set<RuleId>();
   private readonly detach: () => void;
-  private readonly access = new Map<StructName, StructAccess>();
+  private readonly access: StructAccesses;
   private readonly views = new ViewCache();
   private readonly ev: TapiEventFields;
   /** The members read on every call's lifecycle, looked up once. */
@@ -119,6 +119,7 @@ export class Verifier implements ExchangeSink {
     private readonly variant: LayoutVariant,
     options: { readonly relax?: readonly RuleId[] } = {},
   ) {
+    this.access = new StructAccesses(abi, variant);
     for (const id of options.relax ?? []) this.relax(id);
     this.ev = new TapiEventFields(abi, variant);
     this.closeHd = this.struct('NDIS_TAPI_CLOSE').member('hdLine');
@@ -157,12 +158,7 @@ export class Verifier implements ExchangeSink {
   }
 
   private struct(name: StructName): StructAccess {
-    let a = this.access.get(name);
-    if (a === undefined) {
-      a = new StructAccess(name, this.abi, this.variant);
-      this.access.set(name, a);
-    }
-    return a;
+    return this.access.of(name);
   }
 
   /** A member of a structure at the start of `buffer`; 0 when the buffer is shorter than the structure. */

@@ -11,7 +11,7 @@ import {
   type RequestKind,
   type StructName,
 } from '../../oid/index.js';
-import { StructAccess } from '../../miniport/struct-access.js';
+import { StructAccesses, type StructAccess } from '../../miniport/struct-access.js';
 import type { RemoteAction } from '../../miniport/remote-party.js';
 import type { SimulatedMiniportConfig } from '../../miniport/sim-config.js';
 import type { ExchangeSink, ExchangeSource } from '../../ndistapi/exchange-sink.js';
@@ -55,7 +55,7 @@ export class ContractModel implements ExchangeSink, ContractContext {
   epoch = 0;
   private readonly reader: IndicationReader;
   private readonly requests: RequestReader;
-  private readonly accessors = new Map<StructName, StructAccess>();
+  private readonly accessors: StructAccesses;
   private readonly detach: () => void;
   private current: SentRequest | undefined;
   private currentEffects: IndicationRecord[] = [];
@@ -72,6 +72,7 @@ export class ContractModel implements ExchangeSink, ContractContext {
     private readonly clock: Clock,
   ) {
     this.state = new ModelState(config.lines);
+    this.accessors = new StructAccesses(config.abi, config.variant);
     this.reader = new IndicationReader(config.abi, config.variant);
     this.requests = new RequestReader(config.abi, config.variant);
     this.detach = source.attach(this);
@@ -86,12 +87,7 @@ export class ContractModel implements ExchangeSink, ContractContext {
   }
 
   access(structure: StructName): StructAccess {
-    let a = this.accessors.get(structure);
-    if (a === undefined) {
-      a = new StructAccess(structure, this.config.abi, this.config.variant);
-      this.accessors.set(structure, a);
-    }
-    return a;
+    return this.accessors.of(structure);
   }
 
   /** The request pended and not yet completed, if any. */
