@@ -26,20 +26,20 @@ export class ForgetsHtCall extends FaultyMiniport {
     if (status === NDIS_STATUS_WAN_LINE_UP && buffer.length >= this.wrapper.structSize && this.forgotten.has(this.wrapper.get(dv))) {
       // In place: NDISWAN writes NdisLinkContext into this buffer for the inner miniport.
       this.wrapper.set(dv, 0);
-      this.indicate(status, buffer);
+      this.indicateUp(status, buffer);
       return;
     }
-    if (status !== NDIS_STATUS_TAPI_INDICATION || !this.ev.read(dv)) return this.indicate(status, buffer);
+    if (status !== NDIS_STATUS_TAPI_INDICATION || !this.ev.read(dv)) return this.indicateUp(status, buffer);
     if (this.ev.msg === LINE_NEWCALL) {
-      this.indicate(status, buffer);
+      this.indicateUp(status, buffer);
       const htCall = this.ev.param2(dv);
       if (htCall !== 0) this.forgotten.add(htCall);
       return;
     }
-    if (!this.forgotten.has(this.ev.htCall)) return this.indicate(status, buffer);
+    if (!this.forgotten.has(this.ev.htCall)) return this.indicateUp(status, buffer);
     const copy = buffer.slice();
     const e = this.ev;
     e.write(new DataView(copy.buffer), e.htLine, 0, e.msg, e.p1, e.p2, e.p3);
-    this.indicate(status, copy);
+    this.indicateUp(status, copy);
   }
 }

@@ -23,12 +23,12 @@ export class IndicatesAfterIdle extends FaultyMiniport {
   }
 
   protected override fromInner(status: number, buffer: Uint8Array): void {
-    this.indicate(status, buffer);
+    this.indicateUp(status, buffer);
     const e = this.ev;
     if (status !== NDIS_STATUS_TAPI_INDICATION || !e.read(new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength))) return;
     if (e.msg !== LINE_CALLSTATE || e.p1 !== LINECALLSTATE_IDLE) return;
     const late = new Uint8Array(buffer.length);
     e.write(new DataView(late.buffer), e.htLine, e.htCall, LINE_CALLSTATE, LINECALLSTATE_DISCONNECTED, LINEDISCONNECTMODE_NORMAL, e.p3);
-    this.indicate(NDIS_STATUS_TAPI_INDICATION, late);
+    this.indicateUp(NDIS_STATUS_TAPI_INDICATION, late);
   }
 }

@@ -19,6 +19,6 @@ export class NewCallWithoutOffering extends FaultyMiniport {
   protected override fromInner(status: number, buffer: Uint8Array): void {
     const e = this.ev;
     if (status === NDIS_STATUS_TAPI_INDICATION && e.read(new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength)) && e.msg === LINE_CALLSTATE && e.p1 === LINECALLSTATE_OFFERING) return;
-    this.indicate(status, buffer);
+    this.indicateUp(status, buffer);
   }
 }

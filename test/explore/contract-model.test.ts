@@ -102,7 +102,7 @@ describe('broken variants leave the model', () => {
       protected override fromInner(status: number, buffer: Uint8Array): void {
         const e = this.ev;
         if (status === NDIS_STATUS_TAPI_INDICATION && e.read(new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength)) && e.msg === LINE_CALLSTATE && e.p1 === LINECALLSTATE_IDLE) return;
-        this.indicate(status, buffer);
+        this.indicateUp(status, buffer);
       }
     }
     const target: TargetFactory = (clock) => ({ miniport: new SwallowsIdle(new SimulatedMiniport({ ...EXPLORE_MINIPORT, clock })) });

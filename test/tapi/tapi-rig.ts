@@ -1,4 +1,3 @@
-import type { Observable } from 'rxjs';
 import {
   LINEMEDIAMODE_DATAMODEM,
   LINEMEDIAMODE_DIGITALDATA,
@@ -12,7 +11,8 @@ import {
   isCodecError,
   type RequestKind,
 } from '../../oid/index.js';
-import type { ByteCounts, Completion, Miniport, MiniportSink, StatusIndication } from '../../miniport/miniport.js';
+import type { ByteCounts } from '../../miniport/miniport.js';
+import { MiniportWrapper } from '../../miniport/miniport-wrapper.js';
 import { SimulatedMiniport } from '../../miniport/simulated-miniport.js';
 import { NdisTapi } from '../../ndistapi/ndis-tapi.js';
 import { NdisTapiClient } from '../../ndistapi/ndis-tapi-client.js';
@@ -33,45 +33,26 @@ import { TapiServer } from '../../tapi/tapi-server.js';
  * miniport whose lines report only those LINEDEVSTATE_ changes: OID_TAPI_SET_STATUS_MESSAGES
  * asking for any other is refused with NDIS_STATUS_TAPI_INVALLINESTATE.
  */
-export class IndicatingMiniport implements Miniport {
-  private sinks: MiniportSink[] = [];
+export class IndicatingMiniport extends MiniportWrapper {
   constructor(
     readonly sim: SimulatedMiniport,
     private readonly lineStates?: number,
-  ) {}
-  get abi() {
-    return this.sim.abi;
+  ) {
+    super(sim);
   }
-  get variant() {
-    return this.sim.variant;
-  }
-  get indications$(): Observable<StatusIndication> {
-    return this.sim.indications$;
-  }
-  get completions$(): Observable<Completion> {
-    return this.sim.completions$;
-  }
-  request(requestId: number, kind: RequestKind, oid: number, buffer: Uint8Array, counts: ByteCounts): number {
+  override request(requestId: number, kind: RequestKind, oid: number, buffer: Uint8Array, counts: ByteCounts): number {
     if (oid === OID_TAPI_SET_STATUS_MESSAGES && this.lineStates !== undefined) {
       const v = codecFor('NDIS_TAPI_SET_STATUS_MESSAGES', this.abi, this.variant).decode(buffer);
       if (!isCodecError(v) && (v.ulLineStates & ~this.lineStates) !== 0) return NDIS_STATUS_TAPI_INVALLINESTATE;
     }
-    return this.sim.request(requestId, kind, oid, buffer, counts);
-  }
-  attach(sink: MiniportSink): () => void {
-    this.sinks.push(sink);
-    const detach = this.sim.attach(sink);
-    return () => {
-      this.sinks = this.sinks.filter((s) => s !== sink);
-      detach();
-    };
+    return super.request(requestId, kind, oid, buffer, counts);
   }
   /** NdisMIndicateStatus(NDIS_STATUS_TAPI_INDICATION) with an NDIS_TAPI_EVENT; ulParam2 as it stands after delivery (LINE_NEWCALL's htCall). */
   indicate(htLine: number, htCall: number, ulMsg: number, ulParam1 = 0, ulParam2 = 0, ulParam3 = 0): number {
     const codec = codecFor('NDIS_TAPI_EVENT', this.abi, this.variant);
     const bytes = codec.encode({ htLine, htCall, ulMsg, ulParam1, ulParam2, ulParam3 });
     if (isCodecError(bytes)) throw new Error(bytes.toString());
-    for (const s of this.sinks) s.indicate(NDIS_STATUS_TAPI_INDICATION, bytes);
+    this.indicateUp(NDIS_STATUS_TAPI_INDICATION, bytes);
     const after = codec.decode(bytes);
     if (isCodecError(after)) throw new Error(after.toString());
     return Number(after.ulParam2);
