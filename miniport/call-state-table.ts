@@ -81,16 +81,64 @@ export const CALL_TRANSITIONS: Readonly<Record<CallEvent, Transition>> = {
   redirect: { from: OFFERED, to: LINECALLSTATE_IDLE },
 };
 
-/** Each event's `from` states as one bit mask (every LINECALLSTATE_* is a single bit). */
-const FROM_MASK: Readonly<Record<CallEvent, number>> = Object.fromEntries(
-  Object.entries(CALL_TRANSITIONS).map(([e, t]) => [e, t.from.reduce((m, s) => m | s, 0)]),
-) as Record<CallEvent, number>;
+/** One event's transition, its `from` states folded into a bit mask (every LINECALLSTATE_* is a single bit). */
+interface Folded {
+  readonly from: number;
+  readonly to: number | 'given';
+}
+
+const fold = (e: CallEvent): Folded => ({ from: CALL_TRANSITIONS[e].from.reduce((m, s) => m | s, 0), to: CALL_TRANSITIONS[e].to });
+const ACCEPT = fold('accept');
+const ANSWER = fold('answer');
+const OFFER_TIMEOUT = fold('offerTimeout');
+const ABANDON = fold('abandon');
+const PLACE = fold('place');
+const PROGRESS = fold('progress');
+const REMOTE_ANSWER = fold('remoteAnswer');
+const REMOTE_BUSY = fold('remoteBusy');
+const REMOTE_FAIL = fold('remoteFail');
+const REMOTE_HANG_UP = fold('remoteHangUp');
+const DROP = fold('drop');
+const TRANSFER = fold('transfer');
+const REDIRECT = fold('redirect');
+
+/** The folded transition of an event: a switch on the name, which compiles to a few compares (a keyed lookup by a varying name does not). */
+function folded(event: CallEvent): Folded {
+  switch (event) {
+    case 'accept':
+      return ACCEPT;
+    case 'answer':
+      return ANSWER;
+    case 'offerTimeout':
+      return OFFER_TIMEOUT;
+    case 'abandon':
+      return ABANDON;
+    case 'place':
+      return PLACE;
+    case 'progress':
+      return PROGRESS;
+    case 'remoteAnswer':
+      return REMOTE_ANSWER;
+    case 'remoteBusy':
+      return REMOTE_BUSY;
+    case 'remoteFail':
+      return REMOTE_FAIL;
+    case 'remoteHangUp':
+      return REMOTE_HANG_UP;
+    case 'drop':
+      return DROP;
+    case 'transfer':
+      return TRANSFER;
+    case 'redirect':
+      return REDIRECT;
+  }
+}
 
 /** The state `event` leads to from `state`, or undefined when the event does not apply there. */
 export function nextCallState(state: number, event: CallEvent, given?: number): number | undefined {
-  if (state === 0 || (FROM_MASK[event] & state) !== state) return undefined;
-  const to = CALL_TRANSITIONS[event].to;
-  return to === 'given' ? given : to;
+  const t = folded(event);
+  if (state === 0 || (t.from & state) !== state) return undefined;
+  return t.to === 'given' ? given : t.to;
 }
 
 /** The states an outgoing call's progress may show (SimulatedMiniportConfig.outgoing.progress). */

@@ -45,6 +45,9 @@ export class IndicationWriter {
   private readonly upHandle: Member;
   private readonly upContext: Member;
   private readonly downContext: Member;
+  /** Byte offsets of the 4-byte words of each structure that no writer below sets (zeroed instead of the whole buffer). */
+  private readonly upZeros: readonly number[];
+  private readonly downZeros: readonly number[];
   private readonly pool: Scratch[] = [];
   private depth = 0;
 
@@ -57,6 +60,8 @@ export class IndicationWriter {
     this.upHandle = this.up.member('NdisLinkHandle');
     this.upContext = this.up.member('NdisLinkContext');
     this.downContext = this.down.member('NdisLinkContext');
+    this.upZeros = wordsOutside(this.up.size, [this.upSpeed, this.upWrapper, this.upHandle, this.upContext]);
+    this.downZeros = wordsOutside(this.down.size, [this.downContext]);
   }
 
   /**
@@ -77,8 +82,8 @@ export class IndicationWriter {
 
   /** Indicates NDIS_STATUS_WAN_LINE_UP; returns the NdisLinkContext NDISWAN wrote back. */
   lineUp(linkSpeed: number, connectionWrapperId: number, linkHandle: number, linkContext: number): number {
-    // take() zeroes the buffer: Quality, SendWindow and the rest start at 0.
-    const s = this.take(this.up.size);
+    // Quality, SendWindow and the rest start at 0.
+    const s = this.zeroed(this.upZeros);
     this.upSpeed.set(s.dv, linkSpeed);
     this.upWrapper.set(s.dv, connectionWrapperId);
     this.upHandle.set(s.dv, linkHandle);
@@ -93,7 +98,7 @@ export class IndicationWriter {
 
   /** Indicates NDIS_STATUS_WAN_LINE_DOWN. */
   lineDown(linkContext: number): void {
-    const s = this.take(this.down.size);
+    const s = this.zeroed(this.downZeros);
     this.downContext.set(s.dv, linkContext);
     try {
       this.deliver(NDIS_STATUS_WAN_LINE_DOWN, s.down);
@@ -119,10 +124,24 @@ export class IndicationWriter {
     return s;
   }
 
-  /** A zeroed scratch buffer for the current depth. */
-  private take(size: number): Scratch {
+  /** The scratch buffer for the current depth with the given words zeroed (the rest is written by the caller). */
+  private zeroed(words: readonly number[]): Scratch {
     const s = this.scratch();
-    s.bytes.fill(0, 0, size);
+    const dv = s.dv;
+    for (let i = 0; i < words.length; i++) dv.setUint32(words[i]!, 0, true);
     return s;
   }
+}
+
+/**
+ * The byte offsets of the 4-byte words of a structure of `size` bytes that none of `written`
+ * covers. Every member of the structures indicated here is a whole number of words at a word
+ * offset; a member that is not would leave its word on this list, zeroed before it is written.
+ */
+export function wordsOutside(size: number, written: readonly Member[]): number[] {
+  const covered = new Uint8Array(size);
+  for (const m of written) if (m.offset % 4 === 0 && m.size % 4 === 0) covered.fill(1, m.offset, m.offset + m.size);
+  const words: number[] = [];
+  for (let i = 0; i + 4 <= size; i += 4) if (covered[i] === 0) words.push(i);
+  return words;
 }

@@ -37,43 +37,45 @@ export class RemoteParty {
 
   /** A call arrives. Indicated (LINE_NEWCALL, OFFERING) only when the line detects its media mode. */
   offer(options: OfferOptions): OfferResult {
-    const a = { action: 'offer', line: options.line ?? 0, address: options.address ?? 0, mediaMode: options.mediaMode, callerId: options.callerId ?? '', calledId: options.calledId ?? '' } as const;
-    if (this.actions$.observed) this.actions$.next(a);
-    const r = this.core.offer(a.line, a.address, a.mediaMode, a.callerId, a.calledId);
+    const line = options.line ?? 0;
+    const address = options.address ?? 0;
+    const callerId = options.callerId ?? '';
+    const calledId = options.calledId ?? '';
+    if (this.actions$.observed) this.actions$.next({ action: 'offer', line, address, mediaMode: options.mediaMode, callerId, calledId });
+    const r = this.core.offer(line, address, options.mediaMode, callerId, calledId);
     return typeof r === 'string' ? { ok: false, reason: r } : { ok: true, hdCall: r.hdCall, htCall: r.htCall };
   }
 
   /** The far end answers an outgoing call: line-up, then CONNECTED. */
   answer(hdCall: number): RemoteRefusal | undefined {
-    this.note({ action: 'answer', hdCall });
-    return this.act(hdCall, (c) => this.core.finishOutgoing(c, 'answer'));
+    if (this.actions$.observed) this.actions$.next({ action: 'answer', hdCall });
+    return this.outcome(hdCall, 'answer');
   }
 
   /** The far end is busy: BUSY (LINEBUSYMODE_STATION). */
   busy(hdCall: number): RemoteRefusal | undefined {
-    this.note({ action: 'busy', hdCall });
-    return this.act(hdCall, (c) => this.core.finishOutgoing(c, 'busy'));
+    if (this.actions$.observed) this.actions$.next({ action: 'busy', hdCall });
+    return this.outcome(hdCall, 'busy');
   }
 
   /** An outgoing call fails: DISCONNECTED with the matching LINEDISCONNECTMODE_*. */
   fail(hdCall: number, why: 'noanswer' | 'reject' | 'unreachable'): RemoteRefusal | undefined {
-    this.note({ action: 'fail', hdCall, why });
-    return this.act(hdCall, (c) => this.core.finishOutgoing(c, why));
+    if (this.actions$.observed) this.actions$.next({ action: 'fail', hdCall, why });
+    return this.outcome(hdCall, why);
   }
 
   /** The far end hangs up: an unanswered offer goes IDLE, a connected call DISCONNECTED. */
   hangUp(hdCall: number): RemoteRefusal | undefined {
-    this.note({ action: 'hangUp', hdCall });
-    return this.act(hdCall, (c) => this.core.remoteHangUp(c));
-  }
-
-  private note(a: RemoteAction): void {
-    if (this.actions$.observed) this.actions$.next(a);
-  }
-
-  private act(hdCall: number, fn: (c: NonNullable<ReturnType<SimCore['calls']['get']>>) => boolean): RemoteRefusal | undefined {
+    // Taken on every call's lifecycle: no closure, no action object unless someone records it.
+    if (this.actions$.observed) this.actions$.next({ action: 'hangUp', hdCall });
     const call = this.core.calls.get(hdCall);
     if (call === undefined) return 'no-such-call';
-    return fn(call) ? undefined : 'wrong-state';
+    return this.core.remoteHangUp(call) ? undefined : 'wrong-state';
+  }
+
+  private outcome(hdCall: number, outcome: 'answer' | 'busy' | 'noanswer' | 'reject' | 'unreachable'): RemoteRefusal | undefined {
+    const call = this.core.calls.get(hdCall);
+    if (call === undefined) return 'no-such-call';
+    return this.core.finishOutgoing(call, outcome) ? undefined : 'wrong-state';
   }
 }

@@ -224,6 +224,9 @@ export class Verifier implements ExchangeSink {
   }
 
   onIndication(type: 'indication' | 'indicationReturn', seq: number, time: number, status: number, buffer: Uint8Array): void {
+    // The return only completes what the indication started (no rule is checked on it): the
+    // exchange under check stays the indication's.
+    if (type === 'indicationReturn') return this.afterIndication(buffer);
     this.xType = 'indication';
     this.xSeq = seq;
     this.xTime = time;
@@ -232,8 +235,7 @@ export class Verifier implements ExchangeSink {
     this.xKind = undefined;
     this.xStatus = undefined;
     this.xBuffer = buffer;
-    if (type === 'indication') this.checkIndication(status, buffer);
-    else this.afterIndication(buffer);
+    this.checkIndication(status, buffer);
   }
 
   private checkRequest(requestId: number, kind: RequestKind, oid: number, buffer: Uint8Array): void {
