@@ -1,4 +1,3 @@
-import { ABOVE_NDISTAPI } from './trace-record.js';
 import {
   LINE_NEWCALL,
   NDIS_STATUS_PENDING,
@@ -13,21 +12,21 @@ import {
   structureOfOid,
   type StructName,
 } from '../oid/index.js';
-import type { Completion, MiniportSink } from '../miniport/miniport.js';
+import type { ByteCounts, Completion, MiniportSink } from '../miniport/miniport.js';
 import type { RemoteAction } from '../miniport/remote-party.js';
 import type { SimulatedMiniportOptions } from '../miniport/sim-config.js';
 import { SimulatedMiniport } from '../miniport/simulated-miniport.js';
 import type { ScriptableMiniport } from '../miniport/scriptable-miniport.js';
 import { StructAccesses, ViewCache, type StructAccess, writeScalar } from '../miniport/struct-access.js';
-import { TapiEventFields } from '../miniport/tapi-event-fields.js';
 import { ExchangeFormatter } from '../ndistapi/exchange-text.js';
 import type { ExchangeSink } from '../ndistapi/exchange-sink.js';
 import { Verifier } from '../ndistapi/verifier/verifier.js';
 import type { Violation } from '../ndistapi/verifier/violation.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
-import { readTrace, type TraceWarning } from './pcapng-reader.js';
+import type { TraceWarning } from './pcapng-reader.js';
+import { TraceCursor } from './trace-cursor.js';
 import { exchangeOf } from './trace-exchange.js';
-import { timeMsOf, type TraceRecord } from './trace-record.js';
+import { ABOVE_NDISTAPI, RECORD_KINDS, ReusableRecord, type TraceRecord } from './trace-record.js';
 import { remoteActionOf } from './trace-show.js';
 import { remoteActionFromBytes } from './remote-action-bytes.js';
 
@@ -75,15 +74,8 @@ export interface ReplayOptions {
   readonly target?: (config: SimulatedMiniportOptions, clock: VirtualClock) => Promise<ScriptableMiniport>;
 }
 
-/** What the target produced, ready to compare with a recorded output. */
-interface Actual {
-  readonly kind: 'return' | 'completion' | 'indication' | 'indicationReturn';
-  readonly code: number;
-  readonly status: number;
-  readonly bytesUsed: number;
-  readonly bytesNeeded: number;
-  readonly data: Uint8Array;
-}
+/** The kinds of output the target produces, compared with recorded outputs. */
+type OutputKind = 'return' | 'completion' | 'indication' | 'indicationReturn';
 
 class Stop extends Error {}
 
@@ -105,11 +97,157 @@ function scalarAt(b: Uint8Array, o: number, n: number): number {
     case 4:
       return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
     default:
-      return scalarAt(b, o + 4, 4) * 4294967296 + scalarAt(b, o, 4);
+      return ((b[o + 4]! | (b[o + 5]! << 8) | (b[o + 6]! << 16) | (b[o + 7]! << 24)) >>> 0) * 4294967296 + ((b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0);
   }
 }
 
 const isInput = (r: TraceRecord): boolean => r.kind === 'request' || r.kind === 'remote';
+
+/** A request buffer replay made, with its DataView. */
+class RequestBuffer {
+  readonly view: DataView;
+  constructor(readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+}
+
+/** Whether records of a kind (by its 1-based code) are above NDISTAPI. */
+const ABOVE_BY_CODE: readonly boolean[] = [false, ...RECORD_KINDS.map((k) => ABOVE_NDISTAPI.has(k))];
+
+/** A recycled record, with how many of the lookahead queue and the recent ring hold it. */
+class HeldRecord extends ReusableRecord {
+  holds = 0;
+  /** Whether it waits in the retired list. */
+  retired = false;
+}
+
+/** Free records kept for reuse at most: a burst of more is left to the collector. */
+const FREE_MAX = 4096;
+
+/**
+ * The records the replay is concerned with, read ahead from the trace into a queue (the TAPI
+ * and MS-TRP records, above NDISTAPI, are read and skipped), and the last three passed (for
+ * divergence reports). Records are recycled: one that neither the queue nor the recent ring
+ * holds any longer is retired, and reused after the next `release()`, which the replay calls
+ * where it holds no record of its own; so a long replay makes no record per block.
+ */
+class Lookahead {
+  /** Records read, including skipped ones. */
+  records = 0;
+  /** The queue: a ring of `size` records from `first`, its length a power of 2. */
+  private ring: Array<HeldRecord | undefined> = new Array<HeldRecord | undefined>(16).fill(undefined);
+  private first = 0;
+  size = 0;
+  /** The recent ring, oldest first. */
+  private r0: HeldRecord | undefined;
+  private r1: HeldRecord | undefined;
+  private r2: HeldRecord | undefined;
+  private readonly free: HeldRecord[] = [];
+  private freeCount = 0;
+  private readonly retired: Array<HeldRecord | undefined> = [];
+  private retiredCount = 0;
+
+  constructor(
+    private readonly cursor: TraceCursor,
+    private readonly onProgress: ((records: number, bytes: number) => void) | undefined,
+  ) {}
+
+  /** Reads the next record the target is concerned with into the queue; false at the end. */
+  pull(): boolean {
+    const c = this.cursor;
+    for (;;) {
+      if (!c.next()) return false;
+      const n = ++this.records;
+      if ((n & 0xffff) === 0) this.onProgress?.(n, c.offset);
+      // The TAPI and MS-TRP layers are above NDISTAPI: not the target's to reproduce.
+      if (ABOVE_BY_CODE[c.kindCode] === true) continue;
+      const r = this.freeCount > 0 ? this.free[--this.freeCount]! : new HeldRecord();
+      c.copyInto(r);
+      r.holds = 1;
+      if (this.size === this.ring.length) this.grow();
+      this.ring[(this.first + this.size) & (this.ring.length - 1)] = r;
+      this.size++;
+      return true;
+    }
+  }
+
+  /** The queue's i-th record (undefined past its end), without reading. */
+  at(i: number): HeldRecord | undefined {
+    return i < this.size ? this.ring[(this.first + i) & (this.ring.length - 1)] : undefined;
+  }
+
+  /** The queue's first record, read if need be; undefined at the end. */
+  head(): HeldRecord | undefined {
+    return this.size > 0 || this.pull() ? this.ring[this.first] : undefined;
+  }
+
+  /** Takes the queue's first record out of the queue (there is one). */
+  shift(): HeldRecord {
+    const r = this.ring[this.first]!;
+    this.ring[this.first] = undefined;
+    this.first = (this.first + 1) & (this.ring.length - 1);
+    this.size--;
+    this.drop(r);
+    return r;
+  }
+
+  /** Puts a record back at the front of the queue. */
+  unshift(r: HeldRecord): void {
+    r.holds++;
+    if (this.size === this.ring.length) this.grow();
+    this.first = (this.first - 1) & (this.ring.length - 1);
+    this.ring[this.first] = r;
+    this.size++;
+  }
+
+  /** Keeps a record in the recent ring, the oldest leaving it. */
+  remember(r: HeldRecord): void {
+    r.holds++;
+    const old = this.r0;
+    this.r0 = this.r1;
+    this.r1 = this.r2;
+    this.r2 = r;
+    if (old !== undefined) this.drop(old);
+  }
+
+  /** The recent ring, oldest first. */
+  recent(): HeldRecord[] {
+    const out: HeldRecord[] = [];
+    if (this.r0 !== undefined) out.push(this.r0);
+    if (this.r1 !== undefined) out.push(this.r1);
+    if (this.r2 !== undefined) out.push(this.r2);
+    return out;
+  }
+
+  /** Makes the records retired since the last call reusable, unless held again meanwhile. */
+  release(): void {
+    const list = this.retired;
+    const free = this.free;
+    for (let i = 0; i < this.retiredCount; i++) {
+      const r = list[i]!;
+      list[i] = undefined;
+      r.retired = false;
+      if (r.holds === 0 && this.freeCount < FREE_MAX) free[this.freeCount++] = r;
+    }
+    this.retiredCount = 0;
+  }
+
+  private drop(r: HeldRecord): void {
+    if (--r.holds === 0 && !r.retired) {
+      r.retired = true;
+      this.retired[this.retiredCount++] = r;
+    }
+  }
+
+  /** Doubles the queue's ring, keeping its order. */
+  private grow(): void {
+    const old = this.ring;
+    const ring = new Array<HeldRecord | undefined>(old.length * 2).fill(undefined);
+    for (let i = 0; i < this.size; i++) ring[i] = old[(this.first + i) & (old.length - 1)];
+    this.ring = ring;
+    this.first = 0;
+  }
+}
 
 /**
  * Replays a recorded trace against a fresh simulated miniport configured as the recording was
@@ -121,7 +259,7 @@ const isInput = (r: TraceRecord): boolean => r.kind === 'request' || r.kind === 
  */
 export async function replay(path: string, options: ReplayOptions = {}): Promise<ReplayResult> {
   let config: SimulatedMiniportOptions = {};
-  const source = readTrace(path, options.onWarning, (comment) => {
+  const cursor = new TraceCursor(path, options.onWarning, (comment) => {
     try {
       const c = JSON.parse(comment) as { wanemu?: { miniport?: SimulatedMiniportOptions } };
       if (c.wanemu?.miniport !== undefined) config = c.wanemu.miniport;
@@ -129,48 +267,31 @@ export async function replay(path: string, options: ReplayOptions = {}): Promise
       // Not wanemu's comment: the defaults serve.
     }
   });
-  const queue: TraceRecord[] = [];
-  let exhausted = false;
-  let records = 0;
-  /** Reads the next record the target is concerned with into the queue; false at the end. */
-  const pull = (): boolean => {
-    for (;;) {
-      if (exhausted) return false;
-      const n = source.next();
-      if (n.done === true) {
-        exhausted = true;
-        return false;
-      }
-      records++;
-      if ((records & 0xffff) === 0) options.onProgress?.(records, n.value.offset);
-      // The TAPI and MS-TRP layers are above NDISTAPI: not the target's to reproduce.
-      if (ABOVE_NDISTAPI.has(n.value.kind)) continue;
-      queue.push(n.value);
-      return true;
-    }
-  };
-  // The first record gives the ABI; reading it also reads the section header's configuration.
-  pull();
-  const first = queue[0];
-  const clock = new VirtualClock();
-  const targetConfig: SimulatedMiniportOptions = { ...config, ...(first === undefined ? {} : { abi: first.abi, variant: first.variant }), ...options.override };
-  const target: ScriptableMiniport = options.target === undefined ? new SimulatedMiniport({ ...targetConfig, clock }) : await options.target(targetConfig, clock);
   try {
-    return await replayInto(target, clock, queue, pull, () => records, options);
+    const source = new Lookahead(cursor, options.onProgress);
+    // The first record gives the ABI; reading it also reads the section header's configuration.
+    source.pull();
+    const first = source.at(0);
+    const clock = new VirtualClock();
+    const targetConfig: SimulatedMiniportOptions = { ...config, ...(first === undefined ? {} : { abi: first.abi, variant: first.variant }), ...options.override };
+    const target: ScriptableMiniport = options.target === undefined ? new SimulatedMiniport({ ...targetConfig, clock }) : await options.target(targetConfig, clock);
+    try {
+      return await replayInto(target, clock, source, options);
+    } finally {
+      target.dispose();
+    }
   } finally {
-    target.dispose();
+    cursor.close();
   }
 }
 
-async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue: TraceRecord[], pull: () => boolean, recordCount: () => number, options: ReplayOptions): Promise<ReplayResult> {
+async function replayInto(target: ScriptableMiniport, clock: VirtualClock, source: Lookahead, options: ReplayOptions): Promise<ReplayResult> {
+  const pull = (): boolean => source.pull();
   const abi = target.abi;
   const variant = target.variant;
-  const event = new TapiEventFields(abi, variant);
   const accesses = new StructAccesses(abi, variant);
   const acc = (s: StructName): StructAccess => accesses.of(s);
   const formatter = new ExchangeFormatter(abi, variant);
-  /** The last records passed, formatted only when a divergence is reported. */
-  const recent: TraceRecord[] = [];
   const describe = (r: TraceRecord): string => {
     const x = exchangeOf(r);
     if (x === undefined) {
@@ -179,10 +300,8 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
     }
     return (formatter.format(x) ?? `${(Number(r.timeNs) / 1e9).toFixed(3)}s  (the indication returns; nothing written back)`).trim();
   };
-  const remember = (r: TraceRecord): void => {
-    recent.push(r);
-    if (recent.length > 3) recent.shift();
-  };
+  /** Keeps the record among the last three passed, formatted only when a divergence is reported. */
+  const remember = (r: HeldRecord): void => source.remember(r);
 
   // Handles the target assigned, by the recorded value.
   const mapped: Record<HandleKind, Map<number, number>> = { line: new Map(), call: new Map(), link: new Map() };
@@ -197,15 +316,16 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
     : undefined;
   let seq = 0;
 
-  const diverge = (expected: TraceRecord | undefined, actualText: string, reason: string): void => {
+  const diverge = (expected: HeldRecord | undefined, actualText: string, reason: string): void => {
     const after: string[] = [];
-    for (let i = 0; i < 3 && (queue.length > i || pull()); i++) after.push(describe(queue[i]!));
+    for (let i = 0; i < 3 && (source.size > i || pull()); i++) after.push(describe(source.at(i)!));
     divergences.push({
-      expected,
+      // The record is recycled once passed: the report keeps a copy of its own.
+      expected: expected?.copy(),
       expectedText: expected === undefined ? '(nothing)' : describe(expected),
       actualText,
       reason,
-      around: [...recent.map((r) => `  ${describe(r)}`), `> ${expected === undefined ? '(the target produced more)' : describe(expected)}`, ...after.map((l) => `  ${l}`)],
+      around: [...source.recent().map((r) => `  ${describe(r)}`), `> ${expected === undefined ? '(the target produced more)' : describe(expected)}`, ...after.map((l) => `  ${l}`)],
     });
     if (options.all !== true) throw new Stop();
   };
@@ -223,29 +343,41 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
   const toTarget = (kind: HandleKind, recorded: number): number => mapped[kind].get(recorded) ?? recorded;
 
 
-  /** Recorded bytes with the target's handles put in (hdLine, hdCall members of request structures). */
-  const retarget = (oid: number, bytes: Uint8Array): Uint8Array => {
-    const out = bytes.slice();
-    for (const f of requestFields(oid)) {
+  /**
+   * Recorded bytes with the target's handles put in (hdLine, hdCall members of request
+   * structures), in a buffer of the caller's: the OID's spare one when it is free and the right
+   * size (taken until the caller gives it back), else a new one.
+   */
+  const retarget = (info: OidInfo, bytes: Uint8Array): RequestBuffer => {
+    let rb = info.spare;
+    if (rb !== undefined && rb.bytes.length === bytes.length) {
+      info.spare = undefined;
+      rb.bytes.set(bytes);
+    } else {
+      rb = new RequestBuffer(bytes.slice());
+    }
+    const out = rb.bytes;
+    const fields = info.fields;
+    for (let k = 0; k < fields.length; k++) {
+      const f = fields[k]!;
       if (out.length < f.o + f.n) continue;
       const recorded = scalarAt(out, f.o, f.n);
       const v = toTarget(f.kind, recorded);
-      if (v !== recorded) writeScalar(new DataView(out.buffer), f.o, f.n, v);
+      if (v !== recorded) writeScalar(rb.view, f.o, f.n, v);
     }
-    return out;
+    return rb;
   };
 
   /** The next recorded output, if it comes before the next input; reads ahead as needed. */
-  const nextOutput = (): TraceRecord | undefined => {
+  const nextOutput = (): HeldRecord | undefined => {
     for (;;) {
-      const head = queue[0];
+      const head = source.at(0);
       if (head === undefined) {
         if (!pull()) return undefined;
         continue;
       }
       if (isInput(head)) return undefined;
-      queue.shift();
-      return head;
+      return source.shift();
     }
   };
 
@@ -254,33 +386,34 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
     const held = target.outstanding;
     if (held.length === 0) return undefined;
     for (let i = 0; ; i++) {
-      if (i >= queue.length && !pull()) return undefined;
-      const r = queue[i]!;
+      if (i >= source.size && !pull()) return undefined;
+      const r = source.at(i)!;
       if (isInput(r)) return undefined;
       if (r.kind === 'completion' && held.includes(r.requestId)) return r.requestId;
     }
   };
 
   /** The next recorded output without taking it, if it comes before the next input. */
-  const peekOutput = (): TraceRecord | undefined => {
+  const peekOutput = (): HeldRecord | undefined => {
     for (let i = 0; ; i++) {
-      if (i >= queue.length && !pull()) return undefined;
-      const r = queue[i]!;
+      if (i >= source.size && !pull()) return undefined;
+      const r = source.at(i)!;
       if (isInput(r)) return undefined;
       return r;
     }
   };
 
   const actualFormatter = new ExchangeFormatter(abi, variant);
-  const describeActual = (a: Actual): string => {
+  /** What the target produced (an output of `kind`), as readable text. */
+  const describeActual = (kind: OutputKind, code: number, status: number, data: Uint8Array): string => {
     const time = clock.now();
     const line =
-      a.kind === 'indication'
-        ? actualFormatter.format({ type: 'indication', seq: 0, time, status: a.code, buffer: a.data })
-        : a.kind === 'return' || a.kind === 'completion'
-          ? `${(time / 1000).toFixed(3)}s  miniport ${a.kind === 'return' ? 'returns' : 'completes'} ${nameOf('OID', a.code)} ${nameOf('NDIS_STATUS', a.status)}`
+      kind === 'indication'
+        ? actualFormatter.format({ type: 'indication', seq: 0, time, status: code, buffer: data })
+        : kind === 'return' || kind === 'completion'
+          ? `${(time / 1000).toFixed(3)}s  miniport ${kind === 'return' ? 'returns' : 'completes'} ${nameOf('OID', code)} ${nameOf('NDIS_STATUS', status)}`
           : undefined;
-    return (line ?? `${a.kind} ${nameOf('NDIS_STATUS', a.code)} (${a.data.length} bytes)`).trim();
+    return (line ?? `${kind} ${nameOf('NDIS_STATUS', code)} (${data.length} bytes)`).trim();
   };
 
   /** Where handles sit in an output, sorted by offset; `assign`: the target assigns it (mapped at first sight). */
@@ -292,13 +425,22 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
     readonly assign: boolean;
   }
   const NONE: HandleField[] = [];
-  /** By OID: the handles of its structure, sorted by offset. */
-  const oidFields = new Map<number, HandleField[]>();
-  const requestFields = (oid: number): HandleField[] => {
-    let fields = oidFields.get(oid);
-    if (fields === undefined) {
+  /** What replay keeps per OID: the handles of its structure, and a spare request buffer. */
+  interface OidInfo {
+    /** The handles of the OID's structure, sorted by offset. */
+    readonly fields: HandleField[];
+    /**
+     * A request buffer of the last size used, free for the next request: a buffer is the
+     * caller's again once the request returns without pending.
+     */
+    spare: RequestBuffer | undefined;
+  }
+  const oidInfos = new Map<number, OidInfo>();
+  const oidInfo = (oid: number): OidInfo => {
+    let info = oidInfos.get(oid);
+    if (info === undefined) {
       const s = structureOfOid(oid);
-      fields = [];
+      const fields: HandleField[] = [];
       if (s !== undefined) {
         for (const [member, kind] of HANDLE_MEMBERS) {
           if (!acc(s).has(member)) continue;
@@ -307,83 +449,113 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
         }
         fields.sort((x, y) => x.o - y.o);
       }
-      oidFields.set(oid, fields);
+      info = { fields, spare: undefined };
+      oidInfos.set(oid, info);
     }
-    return fields;
+    return info;
   };
   let lineUpFields: HandleField[] | undefined;
   let newCallFields: HandleField[] | undefined;
-  const handleFields = (a: Actual, oid: number, got: Uint8Array): HandleField[] => {
-    if (a.kind === 'indication' || a.kind === 'indicationReturn') {
-      if (a.code === NDIS_STATUS_WAN_LINE_UP) return (lineUpFields ??= [field('NDIS_MAC_LINE_UP', 'NdisLinkHandle', 'link', true)]);
-      if (a.code !== NDIS_STATUS_TAPI_INDICATION || !event.read(viewOfGot(got)) || event.msg !== LINE_NEWCALL) return NONE;
+  const handleFields = (kind: OutputKind, code: number, oid: number, got: Uint8Array): HandleField[] => {
+    if (kind === 'indication' || kind === 'indicationReturn') {
+      if (code === NDIS_STATUS_WAN_LINE_UP) return (lineUpFields ??= [field('NDIS_MAC_LINE_UP', 'NdisLinkHandle', 'link', true)]);
+      if (code !== NDIS_STATUS_TAPI_INDICATION || got.length < eventSize || scalarAt(got, ulMsg.offset, 4) !== LINE_NEWCALL) return NONE;
       return (newCallFields ??= [field('NDIS_TAPI_EVENT', 'ulParam1', 'call', true)]);
     }
-    return requestFields(oid);
+    return oidInfo(oid).fields;
   };
   const field = (s: StructName, member: string, kind: HandleKind, assign: boolean): HandleField => {
     const f = acc(s).field(member);
     return { name: `${s}.${member}`, o: f.offset, n: f.size, kind, assign };
   };
-  // Recorded data is a new array every record (no cache would hit); the target's come from a few scratch buffers.
+  // The target's indications come from a few scratch buffers.
   const gotViews = new ViewCache();
-  const viewOfGot = (b: Uint8Array): DataView => gotViews.of(b);
 
-  /** Compares one output of the target with the next recorded one. */
-  const compare = (a: Actual, oid: number): TraceRecord | undefined => {
+  /**
+   * Compares one output of the target (a `kind` of `code` with its status, byte counts and
+   * buffer, and a DataView of the buffer) with the next recorded one; `oid` names the request's
+   * structure for a return or completion. Returns the recorded output (undefined: the
+   * recording has none here).
+   */
+  const compare = (kind: OutputKind, code: number, status: number, bytesUsed: number, bytesNeeded: number, got: Uint8Array, gv: DataView, oid: number): HeldRecord | undefined => {
     const r = nextOutput();
     if (r === undefined) {
-      diverge(undefined, describeActual(a), 'the target produced an output the recording does not have here');
+      diverge(undefined, describeActual(kind, code, status, got), 'the target produced an output the recording does not have here');
       return undefined;
     }
     compared++;
-    if (r.kind !== a.kind || r.code !== a.code) return (diverge(r, describeActual(a), `the recording has a ${r.kind} of ${r.kind === 'indication' || r.kind === 'indicationReturn' ? nameOf('NDIS_STATUS', r.code) : nameOf('OID', r.code)} here; the target produced a ${a.kind} of ${a.kind === 'indication' || a.kind === 'indicationReturn' ? nameOf('NDIS_STATUS', a.code) : nameOf('OID', a.code)}`), r);
-    if (r.status !== a.status) return (diverge(r, describeActual(a), `status ${nameOf('NDIS_STATUS', a.status)}, recorded ${nameOf('NDIS_STATUS', r.status)}`), r);
-    if (r.bytesUsed !== a.bytesUsed || r.bytesNeeded !== a.bytesNeeded) {
-      return (diverge(r, describeActual(a), `bytes used/needed ${a.bytesUsed}/${a.bytesNeeded}, recorded ${r.bytesUsed}/${r.bytesNeeded}`), r);
+    if (r.kind !== kind || r.code !== code) return (diverge(r, describeActual(kind, code, status, got), `the recording has a ${r.kind} of ${r.kind === 'indication' || r.kind === 'indicationReturn' ? nameOf('NDIS_STATUS', r.code) : nameOf('OID', r.code)} here; the target produced a ${kind} of ${kind === 'indication' || kind === 'indicationReturn' ? nameOf('NDIS_STATUS', code) : nameOf('OID', code)}`), r);
+    if (r.status !== status) return (diverge(r, describeActual(kind, code, status, got), `status ${nameOf('NDIS_STATUS', status)}, recorded ${nameOf('NDIS_STATUS', r.status)}`), r);
+    if (r.bytesUsed !== bytesUsed || r.bytesNeeded !== bytesNeeded) {
+      return (diverge(r, describeActual(kind, code, status, got), `bytes used/needed ${bytesUsed}/${bytesNeeded}, recorded ${r.bytesUsed}/${r.bytesNeeded}`), r);
     }
     // Handles are compared through the mapping (the target's values differ from the recording's),
     // every other byte as it is.
     const exp = r.data;
-    const got = a.data;
-    if (exp.length !== got.length) return (diverge(r, describeActual(a), `${got.length} bytes, recorded ${exp.length}`), r);
-    const fields = handleFields(a, oid, got);
-    for (const f of fields) {
+    if (exp.length !== got.length) return (diverge(r, describeActual(kind, code, status, got), `${got.length} bytes, recorded ${exp.length}`), r);
+    const fields = handleFields(kind, code, oid, got);
+    for (let k = 0; k < fields.length; k++) {
+      const f = fields[k]!;
       if (got.length < f.o + f.n) continue;
       const rv = scalarAt(exp, f.o, f.n);
       const av = scalarAt(got, f.o, f.n);
       const ok = f.assign ? same(f.kind, rv, av) : toTarget(f.kind, rv) === av;
-      if (!ok) return (diverge(r, describeActual(a), `${f.name} is 0x${av.toString(16)}; the recording's 0x${rv.toString(16)} maps to 0x${toTarget(f.kind, rv).toString(16)}`), r);
+      if (!ok) return (diverge(r, describeActual(kind, code, status, got), `${f.name} is 0x${av.toString(16)}; the recording's 0x${rv.toString(16)} maps to 0x${toTarget(f.kind, rv).toString(16)}`), r);
     }
+    // Four bytes at a time up to a difference, then byte by byte to find the first.
+    const ev = r.dataView;
     let i = 0;
-    for (const f of fields) {
-      for (; i < f.o; i++) if (got[i] !== exp[i]) return (diverge(r, describeActual(a), `byte ${i} is 0x${got[i]!.toString(16)}, recorded 0x${exp[i]!.toString(16)}`), r);
-      i = Math.max(i, f.o + f.n);
+    for (let k = 0; k <= fields.length; k++) {
+      const end = k < fields.length ? Math.min(fields[k]!.o, got.length) : got.length;
+      while (i + 4 <= end && gv.getInt32(i, true) === ev.getInt32(i, true)) i += 4;
+      for (; i < end; i++) if (got[i] !== exp[i]) return (diverge(r, describeActual(kind, code, status, got), `byte ${i} is 0x${got[i]!.toString(16)}, recorded 0x${exp[i]!.toString(16)}`), r);
+      if (k < fields.length) i = Math.max(i, fields[k]!.o + fields[k]!.n);
     }
-    for (; i < got.length; i++) if (got[i] !== exp[i]) return (diverge(r, describeActual(a), `byte ${i} is 0x${got[i]!.toString(16)}, recorded 0x${exp[i]!.toString(16)}`), r);
     remember(r);
     return r;
   };
 
   let pending: { requestId: number; oid: number } | undefined;
+  /** Byte counts for the requests in progress, by depth (a request the target's indication leads to is one deeper). */
+  const countsAt: ByteCounts[] = [];
+  let depth = 0;
 
   /** Re-issues a recorded request or remote-party action to the target, and compares the return. */
-  const applyInput = (head: TraceRecord): void => {
+  const applyInput = (head: HeldRecord): void => {
     if (head.kind === 'request') {
       // The recording says whether the request pended; the simulated target holds it, then
       // completes it when the recorded completion's time comes.
       const ret = peekOutput();
       if (ret !== undefined && ret.kind === 'return' && ret.status === NDIS_STATUS_PENDING) target.policies.setForNext({ mode: 'hold' }, head.code);
-      const buffer = retarget(head.code, head.data);
-      const counts = { bytesUsed: 0, bytesNeeded: 0 };
+      const info = oidInfo(head.code);
+      const rb = retarget(info, head.data);
+      const buffer = rb.bytes;
+      const counts = (countsAt[depth] ??= { bytesUsed: 0, bytesNeeded: 0 });
+      counts.bytesUsed = 0;
+      counts.bytesNeeded = 0;
       const kind = head.requestKind ?? 'query';
       checker?.onRequest(seq++, clock.now(), head.requestId, kind, head.code, buffer);
-      const status = target.request(head.requestId, kind, head.code, buffer, counts);
+      let status: number;
+      depth++;
+      try {
+        status = target.request(head.requestId, kind, head.code, buffer, counts);
+      } finally {
+        depth--;
+      }
       checker?.onOutcome('return', seq++, clock.now(), head.requestId, kind, head.code, status, counts.bytesUsed, counts.bytesNeeded, buffer);
-      buffers.set(head.requestId, buffer);
-      if (status === NDIS_STATUS_PENDING) pending = { requestId: head.requestId, oid: head.code };
-      compare({ kind: 'return', code: head.code, status, bytesUsed: counts.bytesUsed, bytesNeeded: counts.bytesNeeded, data: buffer }, head.code);
-      if (status !== NDIS_STATUS_PENDING) buffers.delete(head.requestId);
+      // The buffer is kept for the completion of a pended request (nothing completes while the
+      // return is compared, so a request that did not pend need not be put in and taken out).
+      if (status === NDIS_STATUS_PENDING) {
+        buffers.set(head.requestId, buffer);
+        pending = { requestId: head.requestId, oid: head.code };
+      } else if (buffers.size > 0) {
+        buffers.delete(head.requestId);
+      }
+      compare('return', head.code, status, counts.bytesUsed, counts.bytesNeeded, buffer, rb.view, head.code);
+      if (status !== NDIS_STATUS_PENDING) {
+        // Returned without pending: the buffer is ours again, for the next request of the OID.
+        info.spare = rb;
+      }
       // A closed call's handle is dead: forget its mapping, so memory stays flat over long traces.
       if (head.code === OID_TAPI_CLOSE_CALL && status === NDIS_STATUS_SUCCESS) {
         const a = acc('NDIS_TAPI_CLOSE_CALL');
@@ -409,18 +581,19 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
   const sink: MiniportSink = {
     indicate(status: number, buffer: Uint8Array): void {
       checker?.onIndication('indication', seq++, clock.now(), status, buffer);
-      const r = compare({ kind: 'indication', code: status, status: 0, bytesUsed: 0, bytesNeeded: 0, data: buffer }, 0);
+      const view = gotViews.of(buffer);
+      const r = compare('indication', status, 0, 0, 0, buffer, view, 0);
       // What the recorded NDISTAPI did while the indication was being delivered (a request it
       // sent from its handler) happens now too, before the indication returns.
       for (;;) {
-        const h = queue[0] ?? (pull() ? queue[0] : undefined);
+        const h = source.head();
         if (h === undefined || !isInput(h)) break;
-        queue.shift();
+        source.shift();
         remember(h);
         applyInput(h);
       }
       // Write back what the recorded NDISTAPI/NDISWAN wrote: the recorded indication's return.
-      const back = queue[0] ?? (pull() ? queue[0] : undefined);
+      const back = source.head();
       if (r !== undefined && back !== undefined && back.kind === 'indicationReturn' && back.code === status && back.data.length === buffer.length) {
         const bd = back.data;
         if (status === NDIS_STATUS_TAPI_INDICATION && bd.length >= eventSize && scalarAt(bd, ulMsg.offset, ulMsg.size) === LINE_NEWCALL) copyMember(bd, buffer, ulParam2);
@@ -437,14 +610,14 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
         linkOf.delete(context);
       }
       checker?.onIndication('indicationReturn', seq++, clock.now(), status, buffer);
-      compare({ kind: 'indicationReturn', code: status, status: 0, bytesUsed: 0, bytesNeeded: 0, data: buffer }, 0);
+      compare('indicationReturn', status, 0, 0, 0, buffer, view, 0);
     },
     complete(c: Completion): void {
       const oid = pending?.oid ?? c.oid;
       pending = undefined;
       const buffer = buffers.get(c.requestId) ?? new Uint8Array(0);
       checker?.onOutcome('completion', seq++, clock.now(), c.requestId, c.kind, c.oid, c.status, c.bytesUsed, c.bytesNeeded, buffer);
-      compare({ kind: 'completion', code: c.oid, status: c.status, bytesUsed: c.bytesUsed, bytesNeeded: c.bytesNeeded, data: buffer }, oid);
+      compare('completion', c.oid, c.status, c.bytesUsed, c.bytesNeeded, buffer, new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength), oid);
       buffers.delete(c.requestId);
     },
   };
@@ -452,10 +625,9 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
   target.attach(sink);
 
   const wallStart = performance.now();
+  const speed = options.speed ?? 'max';
   const pace = async (timeMs: number): Promise<void> => {
-    const speed = options.speed ?? 'max';
-    if (speed === 'max') return;
-    const factor = speed === 'realtime' ? 1 : speed;
+    const factor = typeof speed === 'number' ? speed : 1;
     const due = wallStart + timeMs / factor;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((res) => setTimeout(res, wait));
@@ -463,20 +635,23 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
 
   try {
     for (;;) {
-      const head = queue[0] ?? (pull() ? queue[0] : undefined);
+      // No record is held here but by the queue and the recent ring: the retired ones can be reused.
+      source.release();
+      const head = source.head();
       if (head === undefined) break;
-      const ms = timeMsOf(head);
-      await pace(ms);
+      const ms = head.timeMs;
+      // At max speed nothing waits: a replay of millions of records makes no promise per record.
+      if (speed !== 'max') await pace(ms);
       // Timers due by then fire first (their outputs are compared as they come).
       clock.advanceTo(ms);
-      if (queue[0] !== head) continue;
-      queue.shift();
+      if (source.at(0) !== head) continue;
+      source.shift();
       remember(head);
       if (isInput(head)) {
         applyInput(head);
       } else if (heldCompletion() !== undefined) {
         // An output the target has not produced yet, recorded while a held request completed.
-        queue.unshift(head);
+        source.unshift(head);
         target.complete(heldCompletion());
       } else {
         diverge(head, '(nothing)', `the target did not produce this ${head.kind} by ${(Number(head.timeNs) / 1e9).toFixed(3)} s`);
@@ -486,7 +661,7 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, queue
     if (!(e instanceof Stop)) throw e;
   }
   verifier?.dispose();
-  return { records: recordCount(), compared, divergences, violations: verifier?.violations ?? [] };
+  return { records: source.records, compared, divergences, violations: verifier?.violations ?? [] };
 }
 
 /** Copies one member's bytes from `from` to `to` (same layout). */

@@ -80,9 +80,102 @@ export class ReadRecord implements TraceRecord {
   }
 }
 
+/** Views kept per data length by a ReusableRecord, for lengths up to this. */
+const CACHED_LENGTHS = 256;
+
+/**
+ * A record that is filled again and again (by TraceCursor.copyInto), for readers that recycle
+ * their records instead of making one per block: it owns a byte buffer, grown as needed, and its
+ * `data` is a view of that buffer's first bytes. Its fields and data change when it is refilled;
+ * `copy()` gives a record of its own to keep.
+ */
+export class ReusableRecord implements TraceRecord {
+  block = 0;
+  offset = 0;
+  tsHigh = 0;
+  tsLow = 0;
+  kind: RecordKind = 'request';
+  seq = 0;
+  abi: Abi = 'x64';
+  variant: LayoutVariant = 'wdk';
+  code = 0;
+  requestId = 0;
+  requestKind: RequestKind | undefined = undefined;
+  status = 0;
+  bytesUsed = 0;
+  bytesNeeded = 0;
+  data: Uint8Array = new Uint8Array(0);
+  private store = new Uint8Array(64);
+  /** The same bytes as 32-bit words, for copying four at a time. */
+  private words = new Int32Array(this.store.buffer);
+  private view = new DataView(this.store.buffer);
+  /** Views of `store` by length: most records are one of a few lengths, so refilling makes none. */
+  private views: Array<Uint8Array | undefined> = [];
+
+  /** Makes `data` a view of `n` bytes of the record's own buffer (contents left to the caller) and returns it. */
+  resize(n: number): Uint8Array {
+    if (n > this.store.length) {
+      this.store = new Uint8Array(Math.max((n + 3) & ~3, this.store.length * 2));
+      this.words = new Int32Array(this.store.buffer);
+      this.view = new DataView(this.store.buffer);
+      this.views = [];
+    }
+    let v = n <= CACHED_LENGTHS ? this.views[n] : undefined;
+    if (v === undefined) {
+      v = this.store.subarray(0, n);
+      if (n <= CACHED_LENGTHS) this.views[n] = v;
+    }
+    this.data = v;
+    return v;
+  }
+
+  /**
+   * Makes `data` a copy of `n` bytes of `from` at `start`; `fromWords` is `from`'s buffer as
+   * 32-bit words (from its start), to copy by words when `start` is a multiple of 4.
+   */
+  copyFrom(from: Uint8Array, fromWords: Int32Array, start: number, n: number): void {
+    const d = this.resize(n);
+    if (n > 256) {
+      d.set(from.subarray(start, start + n));
+      return;
+    }
+    let i = 0;
+    if ((start & 3) === 0 && from.byteOffset === 0) {
+      const w = this.words;
+      const at = start >> 2;
+      const whole = n >> 2;
+      for (let k = 0; k < whole; k++) w[k] = fromWords[at + k]!;
+      i = whole << 2;
+    }
+    for (; i < n; i++) d[i] = from[start + i]!;
+  }
+
+  /** A DataView over the record's buffer: `data` from its start (the view may run past its end). */
+  get dataView(): DataView {
+    return this.view;
+  }
+
+  get timeNs(): bigint {
+    return (BigInt(this.tsHigh) << 32n) | BigInt(this.tsLow);
+  }
+
+  /** Milliseconds (exact while the nanoseconds stay below 2^53, 104 days). */
+  get timeMs(): number {
+    return (this.tsHigh * 4294967296 + this.tsLow) / 1e6;
+  }
+
+  /** The record as it is now, with its own copy of the data: unaffected by refilling this one. */
+  copy(): ReadRecord {
+    return new ReadRecord(
+      this.block, this.offset, this.tsHigh, this.tsLow, this.kind, this.seq, this.abi, this.variant, this.code,
+      this.requestId, this.requestKind, this.status, this.bytesUsed, this.bytesNeeded, this.data.slice(),
+    );
+  }
+}
+
 /** A record's time in milliseconds, without a bigint when the reader made it. */
 export function timeMsOf(r: TraceRecord): number {
-  return r instanceof ReadRecord ? r.timeMs : Number(r.timeNs) / 1e6;
+  return r instanceof ReadRecord || r instanceof ReusableRecord ? r.timeMs : Number(r.timeNs) / 1e6;
 }
 
 /** One record read back from a trace. */
