@@ -134,6 +134,12 @@ const FREE_MAX = 4096;
 class Lookahead {
   /** Records read, including skipped ones. */
   records = 0;
+  /**
+   * How deep in indications the recording is at the queue's front: the indications taken from
+   * the queue whose returns have not been taken yet. An input recorded at depth d was sent by
+   * the recorded NDISTAPI from inside d nested indications.
+   */
+  depth = 0;
   /** The queue: a ring of `size` records from `first`, its length a power of 2. */
   private ring: Array<HeldRecord | undefined> = new Array<HeldRecord | undefined>(16).fill(undefined);
   private first = 0;
@@ -187,6 +193,8 @@ class Lookahead {
     this.ring[this.first] = undefined;
     this.first = (this.first + 1) & (this.ring.length - 1);
     this.size--;
+    if (r.kind === 'indication') this.depth++;
+    else if (r.kind === 'indicationReturn' && this.depth > 0) this.depth--;
     this.drop(r);
     return r;
   }
@@ -194,6 +202,8 @@ class Lookahead {
   /** Puts a record back at the front of the queue. */
   unshift(r: HeldRecord): void {
     r.holds++;
+    if (r.kind === 'indication') this.depth--;
+    else if (r.kind === 'indicationReturn') this.depth++;
     if (this.size === this.ring.length) this.grow();
     this.first = (this.first - 1) & (this.ring.length - 1);
     this.ring[this.first] = r;
@@ -578,19 +588,29 @@ async function replayInto(target: ScriptableMiniport, clock: VirtualClock, sourc
   const lineDownSize = acc('NDIS_MAC_LINE_DOWN').size;
   const downContext = acc('NDIS_MAC_LINE_DOWN').field('NdisLinkContext');
 
+  /** How deep in the target's indications the replay is now. */
+  let liveDepth = 0;
   const sink: MiniportSink = {
     indicate(status: number, buffer: Uint8Array): void {
       checker?.onIndication('indication', seq++, clock.now(), status, buffer);
       const view = gotViews.of(buffer);
       const r = compare('indication', status, 0, 0, 0, buffer, view, 0);
-      // What the recorded NDISTAPI did while the indication was being delivered (a request it
-      // sent from its handler) happens now too, before the indication returns.
-      for (;;) {
-        const h = source.head();
-        if (h === undefined || !isInput(h)) break;
-        source.shift();
-        remember(h);
-        applyInput(h);
+      liveDepth++;
+      try {
+        // What the recorded NDISTAPI did while the indication was being delivered (a request it
+        // sent from its handler) happens now too, before the indication returns: the inputs the
+        // recording has this deep in indications. Out of step (after a divergence, with `all`),
+        // an input recorded at an outer level waits for it, rather than nesting deeper with
+        // every indication it causes.
+        for (;;) {
+          const h = source.head();
+          if (h === undefined || !isInput(h) || source.depth < liveDepth) break;
+          source.shift();
+          remember(h);
+          applyInput(h);
+        }
+      } finally {
+        liveDepth--;
       }
       // Write back what the recorded NDISTAPI/NDISWAN wrote: the recorded indication's return.
       const back = source.head();

@@ -11,6 +11,8 @@ import { exchangeOf } from '../../trace/trace-exchange.js';
 import { ABOVE_NDISTAPI, RECORD_HEADER, type TraceRecord } from '../../trace/trace-record.js';
 import { remoteActionOf } from '../../trace/trace-show.js';
 import { put, scratch } from '../fuzz/trace-files.js';
+import { faultyMiniport } from '../../miniport/faulty/index.js';
+import { SimulatedMiniport } from '../../miniport/simulated-miniport.js';
 
 /*
  * Replay recycles its records (a record no longer in its lookahead queue or its ring of the last
@@ -119,5 +121,21 @@ describe('a replay that recycles its records reports what the recording holds', 
     expect(r.divergences.map((d) => fieldsOf(d.expected!))).toEqual(lineUps.map(fieldsOf));
     const describe = describer();
     expect(r.divergences.map((d) => d.expectedText)).toEqual(lineUps.map(describe));
+  });
+
+  test('all: out of step with the recording, inputs wait for the level they were recorded at (no nesting deeper with every indication)', async () => {
+    // The faulty target indicates a LINE_CALLSTATE after IDLE on every call: from there on the
+    // replay is out of step. Before, the next call's recorded inputs were applied inside that
+    // extra indication, their indications nested inside them, and so on: 4,000 calls overflowed
+    // the stack. Now each call diverges the same way, the verifier flags each extra indication.
+    const r = await replay(path, {
+      all: true,
+      verify: true,
+      target: async (c, clock) => faultyMiniport('indicates-after-idle', new SimulatedMiniport({ ...c, clock })),
+    });
+    expect(r.records).toBe(clean.records);
+    expect(r.divergences.length).toBe(3 * 4000);
+    expect(r.violations.map((v) => v.rule)).toEqual(new Array(4000).fill('EVENT_AFTER_IDLE'));
+    expect(r.divergences[0]!.reason).toBe('the recording has a return of OID_TAPI_CLOSE_CALL here; the target produced a indication of NDIS_STATUS_TAPI_INDICATION');
   });
 });
