@@ -15,7 +15,7 @@ import {
   VERSION_MAJOR,
 } from './pcapng.js';
 import { TraceFormatError } from './trace-error.js';
-import { ABI_CODES, RECORD_HEADER, RECORD_KINDS, RECORD_VERSION, ReadRecord, type RecordKind, type ReusableRecord, type TraceRecord } from './trace-record.js';
+import { ABI_CODES, RECORD_HEADER, RECORD_KINDS, RECORD_VERSION, RecordFields, type ReadRecord, type ReusableRecord } from './trace-record.js';
 
 const CHUNK = 1 << 20;
 
@@ -47,27 +47,10 @@ const NO_REQUEST_KIND: readonly boolean[] = RECORD_KINDS.map(
  * TraceFormatError naming the file, the block number and its byte offset. The file is closed at
  * the end, on an error, or by `close()` (for a reader that stops early).
  */
-export class TraceCursor implements TraceRecord {
-  // The current record.
-  /** Position of its enhanced packet block among the file's blocks (0 = the section header). */
-  block = 0;
-  /** Byte offset of the block in the file. */
-  offset = 0;
-  /** The timestamp's high and low 32 bits (nanoseconds). */
-  tsHigh = 0;
-  tsLow = 0;
-  kind: RecordKind = 'request';
+export class TraceCursor extends RecordFields {
+  // The current record: the fields RecordFields holds, and these.
   /** The kind's code in the record header (1-based, RECORD_KINDS). */
   kindCode = 1;
-  seq = 0;
-  abi: Abi = 'x64';
-  variant: LayoutVariant = 'wdk';
-  code = 0;
-  requestId = 0;
-  requestKind: RequestKind | undefined = undefined;
-  status = 0;
-  bytesUsed = 0;
-  bytesNeeded = 0;
   /** Where the record's bytes start in `bytes`, and how many there are. */
   dataStart = 0;
   dataLength = 0;
@@ -92,6 +75,7 @@ export class TraceCursor implements TraceRecord {
     /** The section header's comments (opt_comment): wanemu's run configuration, as JSON. */
     private readonly onComment: (text: string) => void = ignore,
   ) {
+    super();
     const fd = openSync(path, 'r');
     try {
       // A block length is only believed as far as the file goes: a corrupt one (up to 4 GB) must
@@ -114,15 +98,6 @@ export class TraceCursor implements TraceRecord {
     return this.buf.subarray(this.dataStart, this.dataStart + this.dataLength);
   }
 
-  get timeNs(): bigint {
-    return (BigInt(this.tsHigh) << 32n) | BigInt(this.tsLow);
-  }
-
-  /** Milliseconds (exact while the nanoseconds stay below 2^53, 104 days). */
-  get timeMs(): number {
-    return (this.tsHigh * 4294967296 + this.tsLow) / 1e6;
-  }
-
   /** Whether the file is still open (false after the end, an error or close()). */
   get open(): boolean {
     return this.fd !== undefined;
@@ -130,30 +105,12 @@ export class TraceCursor implements TraceRecord {
 
   /** The current record as a record of its own, with its own copy of the bytes. */
   record(): ReadRecord {
-    const s = this.dataStart;
-    return new ReadRecord(
-      this.block, this.offset, this.tsHigh, this.tsLow, this.kind, this.seq, this.abi, this.variant, this.code,
-      this.requestId, this.requestKind, this.status, this.bytesUsed, this.bytesNeeded, this.buf.slice(s, s + this.dataLength),
-    );
+    return this.frozen(this.buf.slice(this.dataStart, this.dataStart + this.dataLength));
   }
 
   /** Fills `r` with the current record, copying the bytes into its own buffer. */
   copyInto(r: ReusableRecord): void {
-    r.block = this.block;
-    r.offset = this.offset;
-    r.tsHigh = this.tsHigh;
-    r.tsLow = this.tsLow;
-    r.kind = this.kind;
-    r.seq = this.seq;
-    r.abi = this.abi;
-    r.variant = this.variant;
-    r.code = this.code;
-    r.requestId = this.requestId;
-    r.requestKind = this.requestKind;
-    r.status = this.status;
-    r.bytesUsed = this.bytesUsed;
-    r.bytesNeeded = this.bytesNeeded;
-    r.copyFrom(this.buf, this.words, this.dataStart, this.dataLength);
+    r.fill(this, this.buf, this.words, this.dataStart, this.dataLength);
   }
 
   /** Moves to the next record; false at the end of the records (the file is then closed). */

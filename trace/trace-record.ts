@@ -80,16 +80,12 @@ export class ReadRecord implements TraceRecord {
   }
 }
 
-/** Views kept per data length by a ReusableRecord, for lengths up to this. */
-const CACHED_LENGTHS = 256;
-
 /**
- * A record that is filled again and again (by TraceCursor.copyInto), for readers that recycle
- * their records instead of making one per block: it owns a byte buffer, grown as needed, and its
- * `data` is a view of that buffer's first bytes. Its fields and data change when it is refilled;
- * `copy()` gives a record of its own to keep.
+ * A record's fields as mutable members, for the readers that fill a record in place again and
+ * again instead of making one per block (TraceCursor, ReusableRecord): the timestamp as its two
+ * 32-bit halves, as ReadRecord keeps it. Subclasses say where the bytes (`data`) are.
  */
-export class ReusableRecord implements TraceRecord {
+export abstract class RecordFields implements TraceRecord {
   block = 0;
   offset = 0;
   tsHigh = 0;
@@ -104,6 +100,54 @@ export class ReusableRecord implements TraceRecord {
   status = 0;
   bytesUsed = 0;
   bytesNeeded = 0;
+  abstract readonly data: Uint8Array;
+
+  get timeNs(): bigint {
+    return (BigInt(this.tsHigh) << 32n) | BigInt(this.tsLow);
+  }
+
+  /** Milliseconds (exact while the nanoseconds stay below 2^53, 104 days). */
+  get timeMs(): number {
+    return (this.tsHigh * 4294967296 + this.tsLow) / 1e6;
+  }
+
+  /** Takes every field but the data from `from`. */
+  protected setFields(from: RecordFields): void {
+    this.block = from.block;
+    this.offset = from.offset;
+    this.tsHigh = from.tsHigh;
+    this.tsLow = from.tsLow;
+    this.kind = from.kind;
+    this.seq = from.seq;
+    this.abi = from.abi;
+    this.variant = from.variant;
+    this.code = from.code;
+    this.requestId = from.requestId;
+    this.requestKind = from.requestKind;
+    this.status = from.status;
+    this.bytesUsed = from.bytesUsed;
+    this.bytesNeeded = from.bytesNeeded;
+  }
+
+  /** The record as it is now, with `data` (a copy the caller made) as its bytes: unaffected by refilling this one. */
+  protected frozen(data: Uint8Array): ReadRecord {
+    return new ReadRecord(
+      this.block, this.offset, this.tsHigh, this.tsLow, this.kind, this.seq, this.abi, this.variant, this.code,
+      this.requestId, this.requestKind, this.status, this.bytesUsed, this.bytesNeeded, data,
+    );
+  }
+}
+
+/** Views kept per data length by a ReusableRecord, for lengths up to this. */
+const CACHED_LENGTHS = 256;
+
+/**
+ * A record that is filled again and again (by TraceCursor.copyInto), for readers that recycle
+ * their records instead of making one per block: it owns a byte buffer, grown as needed, and its
+ * `data` is a view of that buffer's first bytes. Its fields and data change when it is refilled;
+ * `copy()` gives a record of its own to keep.
+ */
+export class ReusableRecord extends RecordFields {
   data: Uint8Array = new Uint8Array(0);
   private store = new Uint8Array(64);
   /** The same bytes as 32-bit words, for copying four at a time. */
@@ -111,6 +155,12 @@ export class ReusableRecord implements TraceRecord {
   private view = new DataView(this.store.buffer);
   /** Views of `store` by length: most records are one of a few lengths, so refilling makes none. */
   private views: Array<Uint8Array | undefined> = [];
+
+  /** Takes `from`'s fields and copies `n` bytes of `bytes` at `start` (`words`: the same buffer as 32-bit words) as its data. */
+  fill(from: RecordFields, bytes: Uint8Array, words: Int32Array, start: number, n: number): void {
+    this.setFields(from);
+    this.copyFrom(bytes, words, start, n);
+  }
 
   /** Makes `data` a view of `n` bytes of the record's own buffer (contents left to the caller) and returns it. */
   resize(n: number): Uint8Array {
@@ -155,27 +205,15 @@ export class ReusableRecord implements TraceRecord {
     return this.view;
   }
 
-  get timeNs(): bigint {
-    return (BigInt(this.tsHigh) << 32n) | BigInt(this.tsLow);
-  }
-
-  /** Milliseconds (exact while the nanoseconds stay below 2^53, 104 days). */
-  get timeMs(): number {
-    return (this.tsHigh * 4294967296 + this.tsLow) / 1e6;
-  }
-
   /** The record as it is now, with its own copy of the data: unaffected by refilling this one. */
   copy(): ReadRecord {
-    return new ReadRecord(
-      this.block, this.offset, this.tsHigh, this.tsLow, this.kind, this.seq, this.abi, this.variant, this.code,
-      this.requestId, this.requestKind, this.status, this.bytesUsed, this.bytesNeeded, this.data.slice(),
-    );
+    return this.frozen(this.data.slice());
   }
 }
 
 /** A record's time in milliseconds, without a bigint when the reader made it. */
 export function timeMsOf(r: TraceRecord): number {
-  return r instanceof ReadRecord || r instanceof ReusableRecord ? r.timeMs : Number(r.timeNs) / 1e6;
+  return r instanceof ReadRecord || r instanceof RecordFields ? r.timeMs : Number(r.timeNs) / 1e6;
 }
 
 /** One record read back from a trace. */
