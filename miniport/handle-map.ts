@@ -19,6 +19,9 @@ export class HandleMap<V> implements ReadonlyMap<number, V> {
   private shift: number;
   private count = 0;
   private nextSeq = 1;
+  /** The last key found or added and its slot (-1: none): a call's events look up the same handle in a row. */
+  private lastKey = -1;
+  private lastSlot = -1;
 
   constructor(initialCapacity = 16) {
     let capacity = 16;
@@ -42,12 +45,17 @@ export class HandleMap<V> implements ReadonlyMap<number, V> {
 
   /** The slot holding `key`, or -1. */
   private find(key: number): number {
+    if (key === this.lastKey) return this.lastSlot;
     const keys = this.keyAt;
     const seqs = this.seqAt;
     const mask = this.mask;
     for (let i = this.home(key); ; i = (i + 1) & mask) {
       if (seqs[i] === 0) return -1;
-      if (keys[i] === key) return i;
+      if (keys[i] === key) {
+        this.lastKey = key;
+        this.lastSlot = i;
+        return i;
+      }
     }
   }
 
@@ -74,6 +82,8 @@ export class HandleMap<V> implements ReadonlyMap<number, V> {
     keys[i] = key;
     seqs[i] = this.nextSeq++;
     this.valueAt[i] = value;
+    this.lastKey = key;
+    this.lastSlot = i;
     // At most half full, so probes stay short and a free slot always ends a search.
     if (++this.count * 2 > mask + 1) this.grow();
     return this;
@@ -82,6 +92,8 @@ export class HandleMap<V> implements ReadonlyMap<number, V> {
   delete(key: number): boolean {
     let i = this.find(key);
     if (i < 0) return false;
+    // Entries move below: the remembered slot is no longer known.
+    this.lastKey = -1;
     const keys = this.keyAt;
     const seqs = this.seqAt;
     const values = this.valueAt;
@@ -105,12 +117,14 @@ export class HandleMap<V> implements ReadonlyMap<number, V> {
   }
 
   clear(): void {
+    this.lastKey = -1;
     this.seqAt.fill(0);
     this.valueAt.fill(undefined);
     this.count = 0;
   }
 
   private grow(): void {
+    this.lastKey = -1;
     const keys = this.keyAt;
     const seqs = this.seqAt;
     const values = this.valueAt;

@@ -1,6 +1,16 @@
 import type { RequestKind } from '../oid/index.js';
 import type { Exchange } from './exchange.js';
 
+/** An NDIS_TAPI_EVENT's members as read from an indication's buffer (before anyone above wrote to it). */
+export interface TapiEventRead {
+  readonly htLine: number;
+  readonly htCall: number;
+  readonly msg: number;
+  readonly p1: number;
+  readonly p2: number;
+  readonly p3: number;
+}
+
 /**
  * The allocation-free way to see every exchange: NdisTapi calls each attached sink
  * synchronously, in order, with the exchange's parts as arguments. The buffer is live (valid
@@ -20,7 +30,13 @@ export interface ExchangeSink {
     bytesNeeded: number,
     buffer: Uint8Array,
   ): void;
-  onIndication(type: 'indication' | 'indicationReturn', seq: number, time: number, status: number, buffer: Uint8Array): void;
+  /**
+   * `event`, on an NDIS_STATUS_TAPI_INDICATION's indication, is its NDIS_TAPI_EVENT as the source
+   * already read it from `buffer` (so a sink need not read it again), valid only during the call;
+   * undefined for other exchanges, for a buffer too short to hold one, and from sources that
+   * do not read it (a trace).
+   */
+  onIndication(type: 'indication' | 'indicationReturn', seq: number, time: number, status: number, buffer: Uint8Array, event?: TapiEventRead): void;
 }
 
 /** Something sinks attach to (NdisTapi); the returned function detaches. */

@@ -25,7 +25,7 @@ import { TapiEventFields } from '../miniport/tapi-event-fields.js';
 import { HandleTable, type TrackedCall, type TrackedLine } from './handle-table.js';
 import type { Clock } from '../sim/clock.js';
 import type { Exchange } from './exchange.js';
-import type { ExchangeSink, ExchangeSource } from './exchange-sink.js';
+import type { ExchangeSink, ExchangeSource, TapiEventRead } from './exchange-sink.js';
 import type { LineEvent } from './line-event.js';
 
 /** The final answer to a request: its status and counts, and the buffer with the OUT members. */
@@ -154,11 +154,11 @@ export class NdisTapi implements ExchangeSource {
     if (this.exchanges.observed) this.exchanges.next({ type, seq, time, requestId, kind, oid, status, bytesUsed, bytesNeeded, buffer });
   }
 
-  private emitIndication(type: 'indication' | 'indicationReturn', status: number, buffer: Uint8Array): void {
+  private emitIndication(type: 'indication' | 'indicationReturn', status: number, buffer: Uint8Array, event?: TapiEventRead): void {
     const seq = this.seq++;
     const time = this.now();
     const sinks = this.sinks;
-    for (let i = 0; i < sinks.length; i++) sinks[i]!.onIndication(type, seq, time, status, buffer);
+    for (let i = 0; i < sinks.length; i++) sinks[i]!.onIndication(type, seq, time, status, buffer, event);
     if (this.exchanges.observed) this.exchanges.next({ type, seq, time, status, buffer });
   }
 
@@ -307,11 +307,22 @@ export class NdisTapi implements ExchangeSource {
   }
 
   private onIndication(status: number, buffer: Uint8Array): void {
+    if (status === NDIS_STATUS_TAPI_INDICATION) {
+      // Read once, before anyone writes to the buffer: the sinks check the same reading.
+      const e = this.ev;
+      const dv = this.views.of(buffer);
+      if (e.read(dv)) {
+        const { htLine, htCall, msg, p1, p2, p3 } = e;
+        this.emitIndication('indication', status, buffer, e);
+        this.onTapiEvent(dv, htLine, htCall, msg, p1, p2, p3);
+      } else {
+        this.emitIndication('indication', status, buffer);
+      }
+      this.emitIndication('indicationReturn', status, buffer);
+      return;
+    }
     this.emitIndication('indication', status, buffer);
     switch (status) {
-      case NDIS_STATUS_TAPI_INDICATION:
-        this.onTapiEvent(buffer);
-        break;
       case NDIS_STATUS_WAN_LINE_UP:
         this.onLineUp(buffer);
         break;
@@ -322,11 +333,8 @@ export class NdisTapi implements ExchangeSource {
     this.emitIndication('indicationReturn', status, buffer);
   }
 
-  private onTapiEvent(buffer: Uint8Array): void {
+  private onTapiEvent(dv: DataView, htLine: number, htCall: number, msg: number, p1: number, p2: number, p3: number): void {
     const e = this.ev;
-    const dv = this.views.of(buffer);
-    if (!e.read(dv)) return;
-    const { htLine, htCall, msg, p1, p2, p3 } = e;
     switch (msg) {
       case LINE_NEWCALL: {
         // §5: NDISTAPI's htCall goes into ulParam2 of this very buffer before the indication returns.

@@ -33,7 +33,7 @@ import { StructAccesses, ViewCache, type StructAccess, readScalar, type Member }
 import { TapiEventFields } from '../../miniport/tapi-event-fields.js';
 import { HandleTable, type TrackedCall } from '../handle-table.js';
 import type { Exchange } from '../exchange.js';
-import { feed, type ExchangeSink, type ExchangeSource } from '../exchange-sink.js';
+import { feed, type ExchangeSink, type ExchangeSource, type TapiEventRead } from '../exchange-sink.js';
 import { RULES_BY_ID, type RuleId } from './rules.js';
 import type { ExchangeRecord, Violation } from './violation.js';
 
@@ -223,7 +223,7 @@ export class Verifier implements ExchangeSink {
     this.current.live = false;
   }
 
-  onIndication(type: 'indication' | 'indicationReturn', seq: number, time: number, status: number, buffer: Uint8Array): void {
+  onIndication(type: 'indication' | 'indicationReturn', seq: number, time: number, status: number, buffer: Uint8Array, event?: TapiEventRead): void {
     // The return only completes what the indication started (no rule is checked on it): the
     // exchange under check stays the indication's.
     if (type === 'indicationReturn') return this.afterIndication(buffer);
@@ -235,7 +235,7 @@ export class Verifier implements ExchangeSink {
     this.xKind = undefined;
     this.xStatus = undefined;
     this.xBuffer = buffer;
-    this.checkIndication(status, buffer);
+    this.checkIndication(status, buffer, event);
   }
 
   private checkRequest(requestId: number, kind: RequestKind, oid: number, buffer: Uint8Array): void {
@@ -394,12 +394,14 @@ export class Verifier implements ExchangeSink {
     }
   }
 
-  private checkIndication(status: number, buffer: Uint8Array): void {
+  private checkIndication(status: number, buffer: Uint8Array, event: TapiEventRead | undefined): void {
     this.newCall = false;
     this.lineUpCall = undefined;
     switch (status) {
       case NDIS_STATUS_TAPI_INDICATION:
-        return this.onTapiEvent(buffer);
+        if (event !== undefined) return this.onTapiEvent(event);
+        if (this.ev.read(this.views.of(buffer))) this.onTapiEvent(this.ev);
+        return;
       case NDIS_STATUS_WAN_LINE_UP: {
         const htCall = this.at(this.upWrapper, buffer);
         const call = this.table.calls.get(htCall);
@@ -433,9 +435,7 @@ export class Verifier implements ExchangeSink {
     this.lineUpCall = undefined;
   }
 
-  private onTapiEvent(buffer: Uint8Array): void {
-    const e = this.ev;
-    if (!e.read(this.views.of(buffer))) return;
+  private onTapiEvent(e: TapiEventRead): void {
     const { htLine, htCall, msg, p1, p2, p3 } = e;
     const line = this.table.lines.get(htLine);
     if (line === undefined) this.breach('EVENT_UNKNOWN_LINE', `${nameOf('LINE_MESSAGE', msg)} for htLine ${hex(htLine)}, which is not open`);

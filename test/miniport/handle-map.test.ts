@@ -7,6 +7,7 @@ describe('HandleMap', () => {
     const op = fc.oneof(
       fc.record({ op: fc.constant('set' as const), key, value: fc.integer() }),
       fc.record({ op: fc.constant('delete' as const), key }),
+      fc.record({ op: fc.constant('get' as const), key }),
       fc.record({ op: fc.constant('clear' as const) }),
     );
     fc.assert(
@@ -19,11 +20,16 @@ describe('HandleMap', () => {
             m.set(o.key, o.value);
           } else if (o.op === 'delete') {
             expect(m.delete(o.key)).toBe(model.delete(o.key));
+          } else if (o.op === 'get') {
+            // Looked up twice: the second is answered from the remembered last hit.
+            expect(m.get(o.key)).toBe(model.get(o.key));
+            expect(m.has(o.key)).toBe(model.has(o.key));
           } else {
             model.clear();
             m.clear();
           }
           expect(m.size).toBe(model.size);
+          if (o.op !== 'clear') expect(m.get(o.key)).toBe(model.get(o.key));
         }
         for (const k of model.keys()) expect(m.get(k)).toBe(model.get(k));
         expect([...m.entries()]).toEqual([...model.entries()]);
@@ -40,6 +46,30 @@ describe('HandleMap', () => {
     for (let i = 0; i < 10_000; i++) expect(m.get(0x2_0000 + i * 16)).toBe(i % 3 === 0 ? undefined : `c${i}`);
     expect(m.has(0x1_0000)).toBe(false);
     expect(m.delete(0x1_0000)).toBe(false);
+  });
+
+  it('answers a repeated lookup right after the entries it was found among have moved', () => {
+    // Keys 0..15 in a 16-slot table of capacity 32 collide in runs; deleting one shifts the
+    // run back, so the slot remembered for the last lookup may now hold another key.
+    const m = new HandleMap<number>();
+    for (let k = 0; k < 15; k++) m.set(k, k * 10);
+    for (let k = 0; k < 15; k++) {
+      expect(m.get(k)).toBe(k * 10);
+      if (k > 0) expect(m.delete(k - 1)).toBe(true);
+      expect(m.get(k)).toBe(k * 10);
+      expect(m.get(k - 1)).toBeUndefined();
+    }
+    m.set(99, 1);
+    expect(m.get(99)).toBe(1);
+    m.clear();
+    expect(m.get(99)).toBeUndefined();
+    expect(m.has(99)).toBe(false);
+    // Growing moves every entry: the last one set is still found.
+    const g = new HandleMap<number>();
+    for (let k = 0; k < 100; k++) {
+      g.set(k * 7, k);
+      expect(g.get(k * 7)).toBe(k);
+    }
   });
 
   it('iterates in insertion order over a snapshot, so entries may be deleted while visited', () => {

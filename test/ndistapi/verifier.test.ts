@@ -223,6 +223,16 @@ describe('each verifier rule is tripped by the breach it describes', () => {
     expect(v.detail.length).toBeGreaterThan(10);
   });
 
+  // Attached, the verifier checks each NDIS_TAPI_EVENT as NdisTapi already read it; fed a
+  // stream (a trace), it reads the event from the bytes itself. Both must see the same breaches.
+  test.each(CASES.filter(([id]) => id !== 'ONE_REQUEST_AT_A_TIME'))('%s: a verifier fed the exchange stream reports what the attached one does', async (_id, run) => {
+    const h = new Harness();
+    const fromStream = new Verifier(h.shim.exchanges$, 'x64', 'wdk');
+    await run(h);
+    expect(h.verifier.violations.length).toBeGreaterThanOrEqual(1);
+    expect(fromStream.violations).toEqual(h.verifier.violations);
+  });
+
   test.each(CASES.filter(([id]) => id !== 'ONE_REQUEST_AT_A_TIME'))('%s can be relaxed', async (id, run) => {
     const h = new Harness();
     h.verifier.relax(id);
