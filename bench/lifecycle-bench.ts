@@ -23,6 +23,7 @@ import { Verifier } from '../ndistapi/verifier/verifier.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { decodeEventByHand, encodeEventByHand } from './event-dataview-baseline.js';
 import { compareRates, type Figure } from './measure.js';
+import { MiniportAlone } from './miniport-alone.js';
 
 /** The stack the lifecycle figures run: SimulatedMiniport + NdisTapi + Verifier on the virtual clock. */
 export interface Stack {
@@ -151,7 +152,23 @@ export async function lifecycleFigures(): Promise<Figure[]> {
   if (failures > 0 || s.verifier.violations.length > 0 || s.miniport.callCount !== 0) {
     throw new Error(`bench: ${failures} failed requests, ${s.verifier.violations.length} violations, ${s.miniport.callCount} calls left`);
   }
-  return [{ ...rate, unit: 'lifecycles/s' }, await heldCallMemory()];
+
+  // Where the whole stack's time goes: the same lifecycles without the verifier, and through the
+  // simulated miniport alone with the least an NDISTAPI could do above it (the floor).
+  const unverified = await stack(1);
+  unverified.verifier.dispose();
+  const withoutVerifier = compareRates('lifecycle.incoming.without-verifier', lifecycleLoop(unverified, () => failures++), bare, { n: 20_000, rounds: 9 });
+  const alone = new MiniportAlone();
+  const miniportAlone = compareRates('lifecycle.incoming.miniport-alone', alone.loop, bare, { n: 20_000, rounds: 9 });
+  if (failures > 0 || alone.failed > 0 || unverified.miniport.callCount !== 0 || alone.miniport.callCount !== 0) {
+    throw new Error(`bench: ${failures + alone.failed} failed lifecycles or calls left in the breakdown`);
+  }
+  return [
+    { ...rate, unit: 'lifecycles/s' },
+    { ...withoutVerifier, unit: 'lifecycles/s' },
+    { ...miniportAlone, unit: 'lifecycles/s' },
+    await heldCallMemory(),
+  ];
 }
 
 const HELD = 100_000;
