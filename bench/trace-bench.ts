@@ -26,7 +26,7 @@ export async function traceFigures(records = 10_000_000): Promise<Figure[]> {
     const plain = await stack(1);
     let rec: TraceRecorder | undefined;
     const traced = await stack(1, (t) => {
-      rec = TraceRecorder.attach(t.shim, join(dir, 'overhead.pcapng'), t.miniport.abi, t.miniport.variant, t.clock, t.miniport.remote.actions$, t.miniport.config);
+      rec = TraceRecorder.attach(t.shim, join(dir, 'overhead.pcapng'), t.miniport.abi, t.miniport.variant, t.clock, t.miniport.remote, t.miniport.config);
     });
     const overhead = compareRates('trace.record.lifecycles', lifecycles(traced), lifecycles(plain), { n: 10_000, rounds: 7 });
     rec!.close();
@@ -35,7 +35,7 @@ export async function traceFigures(records = 10_000_000): Promise<Figure[]> {
     const big = join(dir, 'replay.pcapng');
     let r2: TraceRecorder | undefined;
     const s = await stack(1, (t) => {
-      r2 = TraceRecorder.attach(t.shim, big, t.miniport.abi, t.miniport.variant, t.clock, t.miniport.remote.actions$, t.miniport.config);
+      r2 = TraceRecorder.attach(t.shim, big, t.miniport.abi, t.miniport.variant, t.clock, t.miniport.remote, t.miniport.config);
     });
     const run = lifecycles(s);
     while (r2!.count < records) run(10_000);

@@ -19,6 +19,11 @@ export type RemoteAction =
   | { readonly action: 'answer' | 'busy' | 'hangUp'; readonly hdCall: number }
   | { readonly action: 'fail'; readonly hdCall: number; readonly why: 'noanswer' | 'reject' | 'unreachable' };
 
+/** Something that tells listeners the remote party's actions (RemoteParty; a recorder listens). */
+export interface RemoteActionSource {
+  listen(listener: (action: RemoteAction) => void): () => void;
+}
+
 export type OfferResult = { readonly ok: true; readonly hdCall: number; readonly htCall: number } | { readonly ok: false; readonly reason: OfferRefusal };
 
 /** Why a remote-party action did nothing. */
@@ -29,11 +34,32 @@ export type RemoteRefusal = 'no-such-call' | 'wrong-state';
  * the miniport's hdCall. Each action returns what happened rather than throwing: an action
  * that does not apply in the call's state changes nothing.
  */
-export class RemoteParty {
+export class RemoteParty implements RemoteActionSource {
   /** Every action, as it is taken (before the indications it causes). */
   readonly actions$ = new Subject<RemoteAction>();
+  /** Direct listeners (`listen`): told before `actions$`, with no Observable machinery per action. */
+  private listeners: Array<(action: RemoteAction) => void> = [];
 
   constructor(private readonly core: SimCore) {}
+
+  /** Tells `listener` every action as it is taken, as `actions$` does; returns the way to stop. */
+  listen(listener: (action: RemoteAction) => void): () => void {
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** Whether anyone hears the actions: they are built only then. */
+  private get heard(): boolean {
+    return this.listeners.length > 0 || this.actions$.observed;
+  }
+
+  private tell(action: RemoteAction): void {
+    const listeners = this.listeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]!(action);
+    if (this.actions$.observed) this.actions$.next(action);
+  }
 
   /** A call arrives. Indicated (LINE_NEWCALL, OFFERING) only when the line detects its media mode. */
   offer(options: OfferOptions): OfferResult {
@@ -41,33 +67,33 @@ export class RemoteParty {
     const address = options.address ?? 0;
     const callerId = options.callerId ?? '';
     const calledId = options.calledId ?? '';
-    if (this.actions$.observed) this.actions$.next({ action: 'offer', line, address, mediaMode: options.mediaMode, callerId, calledId });
+    if (this.heard) this.tell({ action: 'offer', line, address, mediaMode: options.mediaMode, callerId, calledId });
     const r = this.core.offer(line, address, options.mediaMode, callerId, calledId);
     return typeof r === 'string' ? { ok: false, reason: r } : { ok: true, hdCall: r.hdCall, htCall: r.htCall };
   }
 
   /** The far end answers an outgoing call: line-up, then CONNECTED. */
   answer(hdCall: number): RemoteRefusal | undefined {
-    if (this.actions$.observed) this.actions$.next({ action: 'answer', hdCall });
+    if (this.heard) this.tell({ action: 'answer', hdCall });
     return this.outcome(hdCall, 'answer');
   }
 
   /** The far end is busy: BUSY (LINEBUSYMODE_STATION). */
   busy(hdCall: number): RemoteRefusal | undefined {
-    if (this.actions$.observed) this.actions$.next({ action: 'busy', hdCall });
+    if (this.heard) this.tell({ action: 'busy', hdCall });
     return this.outcome(hdCall, 'busy');
   }
 
   /** An outgoing call fails: DISCONNECTED with the matching LINEDISCONNECTMODE_*. */
   fail(hdCall: number, why: 'noanswer' | 'reject' | 'unreachable'): RemoteRefusal | undefined {
-    if (this.actions$.observed) this.actions$.next({ action: 'fail', hdCall, why });
+    if (this.heard) this.tell({ action: 'fail', hdCall, why });
     return this.outcome(hdCall, why);
   }
 
   /** The far end hangs up: an unanswered offer goes IDLE, a connected call DISCONNECTED. */
   hangUp(hdCall: number): RemoteRefusal | undefined {
     // Taken on every call's lifecycle: no closure, no action object unless someone records it.
-    if (this.actions$.observed) this.actions$.next({ action: 'hangUp', hdCall });
+    if (this.heard) this.tell({ action: 'hangUp', hdCall });
     const call = this.core.calls.get(hdCall);
     if (call === undefined) return 'no-such-call';
     return this.core.remoteHangUp(call) ? undefined : 'wrong-state';

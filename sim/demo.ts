@@ -26,7 +26,7 @@ export async function runDemo(options: { readonly tracePath?: string } = {}): Pr
   const shim = new NdisTapi(miniport, clock);
   const client = new NdisTapiClient(shim);
   const verifier = new Verifier(shim, miniport.abi, miniport.variant);
-  const recorder = options.tracePath === undefined ? undefined : TraceRecorder.attach(shim, options.tracePath, miniport.abi, miniport.variant, clock, miniport.remote.actions$, miniport.config);
+  const recorder = options.tracePath === undefined ? undefined : TraceRecorder.attach(shim, options.tracePath, miniport.abi, miniport.variant, clock, miniport.remote, miniport.config);
   const lines: string[] = [];
   let exchanges = 0;
   const formatter = new ExchangeFormatter(miniport.abi, miniport.variant);

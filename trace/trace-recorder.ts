@@ -5,7 +5,7 @@ import { PcapngWriter } from './pcapng-writer.js';
 import { remoteActionBytes } from './remote-action-bytes.js';
 import { NOT_AN_EXCHANGE, RECORD_HEADER, RECORD_VERSION, abiCode, kindCode } from './trace-record.js';
 import type { Observable } from 'rxjs';
-import type { RemoteAction } from '../miniport/remote-party.js';
+import type { RemoteAction, RemoteActionSource } from '../miniport/remote-party.js';
 import type { SimulatedMiniportConfig } from '../miniport/sim-config.js';
 import type { LineMessage } from '../tapi/line-message.js';
 
@@ -61,17 +61,28 @@ export class TraceRecorder implements ExchangeSink {
     abi: Abi,
     variant: LayoutVariant,
     clock?: Clock,
-    remote?: Observable<RemoteAction>,
+    /**
+     * The remote party's actions: a RemoteParty (a SimulatedMiniport's `remote`), heard directly;
+     * other remote controls (a native target's), through their `actions$`; or a stream of actions.
+     */
+    remote?: RemoteActionSource | Observable<RemoteAction> | { readonly actions$: Observable<RemoteAction> },
     /** The simulated miniport's configuration, kept in the section header for replay. */
     miniport?: SimulatedMiniportConfig,
   ): TraceRecorder {
     const comment = miniport === undefined ? undefined : JSON.stringify({ wanemu: { miniport } });
     const r = new TraceRecorder(new PcapngWriter(path, 'wanemu', comment), abi, variant, clock);
     const detach = source.attach(r);
-    const sub = remote?.subscribe((a) => r.remote(a, clock?.now() ?? 0));
+    const hear = (a: RemoteAction): void => r.remote(a, clock?.now() ?? 0);
+    let stop: (() => void) | undefined;
+    if (remote !== undefined && 'listen' in remote) {
+      stop = remote.listen(hear);
+    } else if (remote !== undefined) {
+      const sub = ('actions$' in remote ? remote.actions$ : remote).subscribe(hear);
+      stop = () => sub.unsubscribe();
+    }
     r.detach = () => {
       detach();
-      sub?.unsubscribe();
+      stop?.();
     };
     return r;
   }
@@ -79,8 +90,16 @@ export class TraceRecorder implements ExchangeSink {
   /** Records a remote-party action (kind `remote`, data UTF-8 JSON, sequence NOT_AN_EXCHANGE). */
   remote(action: RemoteAction, time: number): void {
     const n = remoteActionBytes(action, this.scratch);
-    if (n < 0) this.writeText(REMOTE, time, 0, JSON.stringify(action));
-    else this.write(REMOTE, NOT_AN_EXCHANGE, time, 0, 0, 0, 0, 0, this.scratch.subarray(0, n));
+    if (n < 0) {
+      this.writeText(REMOTE, time, 0, JSON.stringify(action));
+      return;
+    }
+    // The scratch bytes copied in place: no view of them made per action.
+    const at = this.writer.beginPacketOf(this.ns(time), RECORD_HEADER, n);
+    const out = this.writer.bytes;
+    const from = this.scratch;
+    for (let i = 0, o = at + RECORD_HEADER; i < n; i++, o++) out[o] = from[i]!;
+    this.header(at, REMOTE, NOT_AN_EXCHANGE, 0, 0, 0, 0, 0, n);
   }
 
   /**

@@ -98,7 +98,7 @@ class SequenceRun {
     this.client = new NdisTapiClient(this.shim);
     this.verifier = new Verifier(this.shim, m.abi, m.variant);
     this.model = new ContractModel(this.shim, m.config, this.clock);
-    this.recorder = tracePath === undefined ? undefined : TraceRecorder.attach(this.shim, tracePath, m.abi, m.variant, this.clock, m.remote.actions$, m.config);
+    this.recorder = tracePath === undefined ? undefined : TraceRecorder.attach(this.shim, tracePath, m.abi, m.variant, this.clock, m.remote, m.config);
   }
 
   run(actions: readonly ExploreAction[]): void {

@@ -116,7 +116,7 @@ export class ScenarioRunner {
     this.shim = new NdisTapi(this.faults, this.clock);
     this.client = new NdisTapiClient(this.shim);
     this.verifier = new Verifier(this.shim, this.miniport.abi, this.miniport.variant);
-    this.recorder = options.tracePath === undefined ? undefined : TraceRecorder.attach(this.shim, options.tracePath, this.miniport.abi, this.miniport.variant, this.clock, this.miniport.remote.actions$, this.miniport.config);
+    this.recorder = options.tracePath === undefined ? undefined : TraceRecorder.attach(this.shim, options.tracePath, this.miniport.abi, this.miniport.variant, this.clock, this.miniport.remote, this.miniport.config);
     if (options.verbose !== undefined) {
       const f = new ExchangeFormatter(this.miniport.abi, this.miniport.variant);
       const out = options.verbose;

@@ -139,10 +139,12 @@ describe('pcapng traces', () => {
     expect(() => readAll(path)).toThrow(/block 0 at byte 0: a pcapng section header block \(the file is empty\)/);
   });
 
-  test('remote-party actions are recorded in order, before the indications they cause, as JSON', async () => {
+  test.each(['the remote party, heard directly', 'its actions$', 'remote controls with actions$ only'] as const)('remote-party actions are recorded in order, before the indications they cause, as JSON (given %s)', async (given) => {
     const path = file();
     const rig = new Rig();
-    const recorder = TraceRecorder.attach(rig.shim, path, rig.miniport.abi, rig.miniport.variant, rig.clock, rig.miniport.remote.actions$);
+    const remote = rig.miniport.remote;
+    const source = given === 'its actions$' ? remote.actions$ : given === 'remote controls with actions$ only' ? { actions$: remote.actions$ } : remote;
+    const recorder = TraceRecorder.attach(rig.shim, path, rig.miniport.abi, rig.miniport.variant, rig.clock, source);
     await rig.bringUp();
     rig.clock.advance(500);
     const offer = rig.miniport.remote.offer({ mediaMode: LINEMEDIAMODE_DIGITALDATA, callerId: '5550123' });
