@@ -11,12 +11,9 @@ import {
   OID_TAPI_ACCEPT,
   OID_TAPI_ANSWER,
   OID_TAPI_CLOSE_CALL,
-  codecFor,
-  isCodecError,
   type StructName,
 } from '../oid/index.js';
 import { SimulatedMiniport } from '../miniport/simulated-miniport.js';
-import { StructAccess, type Member } from '../miniport/struct-access.js';
 import { NdisTapi, type RequestResult } from '../ndistapi/ndis-tapi.js';
 import { NdisTapiClient } from '../ndistapi/ndis-tapi-client.js';
 import { Verifier } from '../ndistapi/verifier/verifier.js';
@@ -24,6 +21,7 @@ import { VirtualClock } from '../sim/virtual-clock.js';
 import { decodeEventByHand, encodeEventByHand } from './event-dataview-baseline.js';
 import { compareRates, type Figure } from './measure.js';
 import { MiniportAlone } from './miniport-alone.js';
+import { CallBuffer } from './call-buffer.js';
 
 /** The stack the lifecycle figures run: SimulatedMiniport + NdisTapi + Verifier on the virtual clock. */
 export interface Stack {
@@ -76,25 +74,18 @@ export function lifecycleLoop(s: Stack, failed: () => void, stepMs = 0): (n: num
   };
 }
 
-/** A request buffer per OID, built once by its codec; each request patches hdCall in place. */
+/** A call request through the whole stack, its buffer built once (CallBuffer). */
 export class CallRequest {
-  private readonly hdCall: Member;
-  private readonly buffer: Uint8Array;
-  private readonly dv: DataView;
+  private readonly call: CallBuffer;
   constructor(
     private readonly s: Stack,
     readonly oid: number,
     structure: StructName,
   ) {
-    const bytes = codecFor(structure, s.miniport.abi, s.miniport.variant).encode({});
-    if (isCodecError(bytes)) throw new Error(bytes.toString());
-    this.buffer = bytes;
-    this.dv = new DataView(bytes.buffer);
-    this.hdCall = new StructAccess(structure, s.miniport.abi, s.miniport.variant).member('hdCall');
+    this.call = new CallBuffer(structure, s.miniport.abi, s.miniport.variant);
   }
   send(hdCall: number, done: (r: RequestResult) => void): void {
-    this.hdCall.set(this.dv, hdCall);
-    this.s.shim.submit('set', this.oid, this.buffer, done);
+    this.s.shim.submit('set', this.oid, this.call.for(hdCall), done);
   }
 }
 

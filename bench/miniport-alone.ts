@@ -9,17 +9,16 @@ import {
   OID_TAPI_OPEN,
   OID_TAPI_PROVIDER_INITIALIZE,
   OID_TAPI_SET_DEFAULT_MEDIA_DETECTION,
-  codecFor,
-  isCodecError,
   kindOfOid,
   type RequestKind,
   type StructName,
 } from '../oid/index.js';
 import type { ByteCounts } from '../miniport/miniport.js';
 import { SimulatedMiniport } from '../miniport/simulated-miniport.js';
-import { StructAccess, ViewCache, type Member } from '../miniport/struct-access.js';
+import { StructAccess, ViewCache } from '../miniport/struct-access.js';
 import { TapiEventFields } from '../miniport/tapi-event-fields.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
+import { CallBuffer, encodeStruct } from './call-buffer.js';
 
 const HTLINE = 0x7e00_0000;
 
@@ -56,7 +55,7 @@ export class MiniportAlone {
       complete: () => undefined,
     });
     const up = (oid: number, structure: StructName, fields: Record<string, number>): Uint8Array => {
-      const bytes = this.bytes(structure, fields);
+      const bytes = encodeStruct(structure, m.abi, m.variant, fields);
       if (this.send(oid, bytes) !== NDIS_STATUS_SUCCESS) throw new Error(`bench: ${structure} failed`);
       return bytes;
     };
@@ -67,12 +66,6 @@ export class MiniportAlone {
     this.accept = new Request(this, OID_TAPI_ACCEPT, 'NDIS_TAPI_ACCEPT');
     this.answer = new Request(this, OID_TAPI_ANSWER, 'NDIS_TAPI_ANSWER');
     this.close = new Request(this, OID_TAPI_CLOSE_CALL, 'NDIS_TAPI_CLOSE_CALL');
-  }
-
-  bytes(structure: StructName, fields: Record<string, number>): Uint8Array {
-    const b = codecFor(structure, this.miniport.abi, this.miniport.variant).encode(fields);
-    if (isCodecError(b)) throw new Error(b.toString());
-    return b;
   }
 
   /** `request` on the miniport, answered at once (the miniport's default policy). */
@@ -98,24 +91,19 @@ export class MiniportAlone {
   };
 }
 
-/** One call request's buffer, built once; each send patches hdCall in place. */
+/** One call request straight to the miniport, its buffer built once (CallBuffer). */
 class Request {
-  private readonly buffer: Uint8Array;
-  private readonly dv: DataView;
-  private readonly hdCall: Member;
+  private readonly call: CallBuffer;
   private readonly kind: RequestKind;
   constructor(
     private readonly owner: MiniportAlone,
     private readonly oid: number,
     structure: StructName,
   ) {
-    this.buffer = owner.bytes(structure, {});
-    this.dv = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
-    this.hdCall = new StructAccess(structure, owner.miniport.abi, owner.miniport.variant).member('hdCall');
+    this.call = new CallBuffer(structure, owner.miniport.abi, owner.miniport.variant);
     this.kind = kindOfOid(oid) ?? 'set';
   }
   send(hdCall: number): number {
-    this.hdCall.set(this.dv, hdCall);
-    return this.owner.send(this.oid, this.buffer, this.kind);
+    return this.owner.send(this.oid, this.call.for(hdCall), this.kind);
   }
 }

@@ -90,16 +90,8 @@ export class TraceRecorder implements ExchangeSink {
   /** Records a remote-party action (kind `remote`, data UTF-8 JSON, sequence NOT_AN_EXCHANGE). */
   remote(action: RemoteAction, time: number): void {
     const n = remoteActionBytes(action, this.scratch);
-    if (n < 0) {
-      this.writeText(REMOTE, time, 0, JSON.stringify(action));
-      return;
-    }
-    // The scratch bytes copied in place: no view of them made per action.
-    const at = this.writer.beginPacketOf(this.ns(time), RECORD_HEADER, n);
-    const out = this.writer.bytes;
-    const from = this.scratch;
-    for (let i = 0, o = at + RECORD_HEADER; i < n; i++, o++) out[o] = from[i]!;
-    this.header(at, REMOTE, NOT_AN_EXCHANGE, 0, 0, 0, 0, 0, n);
+    if (n < 0) this.writeText(REMOTE, time, 0, JSON.stringify(action));
+    else this.write(REMOTE, NOT_AN_EXCHANGE, time, 0, 0, 0, 0, 0, this.scratch.subarray(0, n));
   }
 
   /**
